@@ -1,0 +1,73 @@
+"""A tiny evaluator for knowledge-base conditions (all_of / any_of / none_of over matchers).
+
+Evaluating a condition returns the ids of the lesions that made it true, or None when it is
+false, so every call can name its supporting lesions.
+"""
+
+from __future__ import annotations
+
+import re
+from fnmatch import fnmatchcase
+from typing import Any, Mapping, Sequence
+
+from ..hgvs import short_protein
+from ..model import Lesion, LesionKind
+from .predicates import PREDICATES
+
+Support = frozenset[str]
+
+
+def evaluate(condition: Mapping[str, Any], lesions: Sequence[Lesion], kb) -> Support | None:
+    """Evaluate ``condition`` over the lesions; return supporting lesion ids or None if false."""
+    ((key, value),) = condition.items()
+    if key == "any_of":
+        results = [r for r in (evaluate(c, lesions, kb) for c in value) if r is not None]
+        return frozenset().union(*results) if results else None
+    if key == "all_of":
+        support: set[str] = set()
+        for child in value:
+            result = evaluate(child, lesions, kb)
+            if result is None:
+                return None
+            support |= result
+        return frozenset(support)
+    if key == "none_of":
+        return None if any(evaluate(c, lesions, kb) is not None for c in value) else frozenset()
+    if key == "predicate":
+        return PREDICATES[value](lesions, kb)
+    hits = frozenset(lesion.id for lesion in lesions if matches(key, value, lesion))
+    return hits or None
+
+
+def matches(kind: str, matcher: Any, lesion: Lesion) -> bool:
+    """Does one lesion satisfy one leaf matcher (``fusion`` or ``variant``)?"""
+    if kind == "fusion":
+        return lesion.kind is LesionKind.FUSION and fusion_matches(matcher, lesion.genes)
+    if kind == "variant":
+        return lesion.kind is LesionKind.SEQUENCE_VARIANT and _variant_matches(matcher, lesion)
+    raise ValueError(f"unknown matcher {kind!r}")
+
+
+def fusion_matches(matcher: Any, genes: Sequence[str]) -> bool:
+    """Match 'GENE5::GENE3' patterns with '*' for any partner, minus listed exceptions."""
+    name = "::".join(genes)
+    if isinstance(matcher, str):
+        return fnmatchcase(name, matcher)
+    if not fnmatchcase(name, matcher["pattern"]):
+        return False
+    return not any(fnmatchcase(name, pattern) for pattern in matcher.get("except", ()))
+
+
+def _variant_matches(matcher: Mapping[str, Any], lesion: Lesion) -> bool:
+    if matcher["gene"] not in lesion.genes:
+        return False
+    protein = short_protein(lesion.hgvs_p)
+    if "protein" in matcher and protein not in matcher["protein"]:
+        return False
+    if "protein_regex" in matcher and not (protein and re.fullmatch(matcher["protein_regex"], protein)):
+        return False
+    if "consequence_class" in matcher and lesion.consequence_class not in matcher["consequence_class"]:
+        return False
+    if matcher.get("hotspot") and lesion.hotspot_id is None:
+        return False
+    return True

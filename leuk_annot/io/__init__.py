@@ -1,0 +1,66 @@
+"""Reader registries: format name -> reader, and the entry points that dispatch through them.
+
+Readers are referenced as ``"module:function"`` strings and imported on first use, so that the
+CLI starts without importing cyvcf2 or pysam. A reader takes ``(path, **options)`` and returns
+a ``ReadResult``. Adding a format = one module + one line here + one fixture folder in
+``test_data/`` (a registry-wide test enforces the fixture).
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from typing import Callable
+
+from ..errors import InputNotFoundError, UnknownFormatError
+from .base import ReadResult, Region
+
+VARIANT_READERS: dict[str, str] = {
+    "vcf": "leuk_annot.io.vcf:read_vcf",
+}
+
+FUSION_READERS: dict[str, str] = {
+    "tsv": "leuk_annot.io.fusion_tsv:read_fusion_tsv",
+}
+
+__all__ = ["VARIANT_READERS", "FUSION_READERS", "ReadResult", "Region", "read_variants", "read_fusions"]
+
+
+def _resolve(spec: str) -> Callable[..., ReadResult]:
+    module_name, func_name = spec.split(":")
+    return getattr(importlib.import_module(module_name), func_name)
+
+
+def check_readable(path: Path) -> None:
+    """Fail early, with the path, when an input is missing or is a directory."""
+    if not path.exists():
+        raise InputNotFoundError(path, None, "file not found", "check the path and spelling")
+    if not path.is_file():
+        raise InputNotFoundError(path, None, "is not a regular file", "pass a file, not a directory")
+
+
+def read_variants(path: Path, fmt: str = "vcf", **options) -> ReadResult:
+    """Read small variants (SNVs/indels) with the reader registered for ``fmt``."""
+    return _dispatch(VARIANT_READERS, Path(path), fmt, options)
+
+
+def read_fusions(path: Path, fmt: str | None = None, **options) -> ReadResult:
+    """Read fusion calls; the format is sniffed from the header unless ``fmt`` is given."""
+    path = Path(path)
+    check_readable(path)
+    if fmt is None:
+        from .sniff import sniff_fusion_format
+
+        fmt = sniff_fusion_format(path)
+    return _dispatch(FUSION_READERS, path, fmt, options)
+
+
+def _dispatch(registry: dict[str, str], path: Path, fmt: str, options: dict) -> ReadResult:
+    check_readable(path)
+    try:
+        spec = registry[fmt]
+    except KeyError:
+        raise UnknownFormatError(
+            path, None, f"unknown format {fmt!r}", f"choose one of: {', '.join(sorted(registry))}"
+        ) from None
+    return _resolve(spec)(path, **options)

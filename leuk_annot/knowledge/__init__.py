@@ -1,0 +1,233 @@
+"""Load the annotation database (annotation_db/) into an immutable, validated KnowledgeBase."""
+
+from __future__ import annotations
+
+import csv
+import functools
+from pathlib import Path
+from typing import Any
+
+from ..errors import KnowledgeBaseError
+from .records import (
+    Citation,
+    Gene,
+    Hotspot,
+    KnowledgeBase,
+    LesionRule,
+    Rule,
+    Subtype,
+    Therapy,
+    TherapyAgent,
+)
+from .resources import default_db_dir
+from .validate import SUPPORTED_SCHEMA_VERSIONS, SchemaChecker, check_cross_references
+
+__all__ = ["load_knowledge", "KnowledgeBase"]
+
+
+def load_knowledge(path: Path | str | None = None) -> KnowledgeBase:
+    """Load and validate the knowledge base at ``path`` (default: the bundled annotation_db)."""
+    db_dir = Path(path) if path is not None else default_db_dir()
+    return _load_cached(db_dir.resolve())
+
+
+@functools.lru_cache(maxsize=4)
+def _load_cached(db_dir: Path) -> KnowledgeBase:
+    if not (db_dir / "manifest.yaml").is_file():
+        raise KnowledgeBaseError(f"{db_dir}: not an annotation database (manifest.yaml missing)")
+    checker = SchemaChecker(db_dir / "schema")
+    manifest = _yaml(db_dir / "manifest.yaml")
+    checker.check("manifest.schema.json", manifest, f"{db_dir.name}/manifest.yaml")
+    if manifest["schema_version"] not in SUPPORTED_SCHEMA_VERSIONS:
+        raise KnowledgeBaseError(
+            f"{db_dir}/manifest.yaml: schema_version {manifest['schema_version']} is not supported by this "
+            f"leuk-annot (supported: {', '.join(map(str, SUPPORTED_SCHEMA_VERSIONS))}); upgrade leuk-annot"
+        )
+    files = manifest["files"]
+
+    citations_doc = _yaml(db_dir / files["citations"])
+    checker.check("citations.schema.json", citations_doc, files["citations"])
+    citations = {c["key"]: _citation(c) for c in citations_doc}
+
+    gene_rows = _tsv(db_dir / files["genes"])
+    for line, row in gene_rows:
+        checker.check("genes.schema.json", row, f"{files['genes']}:{line}")
+    genes = {row["symbol"]: _gene(row) for _, row in gene_rows}
+
+    hotspot_rows = _tsv(db_dir / files["hotspots"])
+    for line, row in hotspot_rows:
+        checker.check("hotspots.schema.json", row, f"{files['hotspots']}:{line}")
+    hotspots = tuple(_hotspot(row) for _, row in hotspot_rows)
+
+    subtypes_doc = _yaml(db_dir / files["subtypes"])
+    checker.check("subtypes.schema.json", subtypes_doc, files["subtypes"])
+    subtypes = {s["id"]: _subtype(s) for s in subtypes_doc}
+
+    rules: list[Rule] = []
+    for rule_file in sorted((db_dir / files["rules"]).glob("*.yaml")):
+        doc = _yaml(rule_file)
+        checker.check("rules.schema.json", doc, f"rules/{rule_file.name}")
+        rules.extend(_rule(r, rule_file.name) for r in doc)
+
+    lesion_doc = _yaml(db_dir / files["lesion_rules"])
+    checker.check("lesion_rules.schema.json", lesion_doc, files["lesion_rules"])
+    therapy_doc = _yaml(db_dir / files["therapies"])
+    checker.check("therapies.schema.json", therapy_doc, files["therapies"])
+
+    kb = KnowledgeBase(
+        path=str(db_dir),
+        version=manifest["version"],
+        schema_version=manifest["schema_version"],
+        released=str(manifest["released"]),
+        genes=genes,
+        aliases=_aliases(genes),
+        hotspots=hotspots,
+        subtypes=subtypes,
+        rules=tuple(rules),
+        lesion_rules=tuple(_lesion_rule(r) for r in lesion_doc),
+        therapies=tuple(_therapy(t) for t in therapy_doc),
+        citations=citations,
+        policies=manifest.get("policies", {}),
+    )
+    check_cross_references(kb, str(db_dir))
+    return kb
+
+
+def _yaml(path: Path) -> Any:
+    import yaml
+
+    class _Loader(yaml.SafeLoader):
+        """Safe loader that keeps dates as text: review dates are compared as ISO strings."""
+
+    _Loader.yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    try:
+        with path.open(encoding="utf-8") as handle:
+            return yaml.load(handle, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+    except FileNotFoundError:
+        raise KnowledgeBaseError(f"{path}: file missing from the annotation database") from None
+    except yaml.YAMLError as exc:
+        raise KnowledgeBaseError(f"{path}: not valid YAML: {exc}") from None
+
+
+def _tsv(path: Path) -> list[tuple[int, dict[str, str]]]:
+    """Rows as dicts without empty cells, with their 1-based line numbers."""
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            reader = csv.DictReader(handle, delimiter="\t")
+            return [(i + 2, {k: v for k, v in row.items() if v not in ("", None)}) for i, row in enumerate(reader)]
+    except FileNotFoundError:
+        raise KnowledgeBaseError(f"{path}: file missing from the annotation database") from None
+
+
+def _split(value: str | None, sep: str = ",") -> tuple[str, ...]:
+    return tuple(part.strip() for part in (value or "").split(sep) if part.strip())
+
+
+def _citation(doc: dict) -> Citation:
+    return Citation(doc["key"], doc["text"], doc.get("pmid"), doc.get("doi"), doc.get("url"), doc["verified"])
+
+
+def _gene(row: dict[str, str]) -> Gene:
+    coords = {}
+    for build in ("GRCh37", "GRCh38"):
+        prefix = build.lower()
+        if f"{prefix}_start" in row:
+            coords[build] = (row[f"{prefix}_chrom"], int(row[f"{prefix}_start"]), int(row[f"{prefix}_end"]))
+    return Gene(
+        symbol=row["symbol"],
+        hgnc_id=row.get("hgnc_id"),
+        feature=row["feature"],
+        previous_symbols=_split(row.get("previous_symbols")),
+        alias_symbols=_split(row.get("alias_symbols")),
+        strand=row.get("strand"),
+        coords=coords,
+    )
+
+
+def _aliases(genes: dict[str, Gene]) -> dict[str, str]:
+    """Upper-case previous symbols and aliases -> current symbol; current symbols map to themselves."""
+    table = {}
+    for gene in genes.values():
+        for alias in gene.previous_symbols + gene.alias_symbols:
+            table[alias.upper()] = gene.symbol
+    for symbol in genes:
+        table[symbol.upper()] = symbol  # a current symbol always wins over another gene's alias
+    return table
+
+
+def _hotspot(row: dict[str, str]) -> Hotspot:
+    coords = {
+        build: (row[f"{p}_chrom"], int(row[f"{p}_pos"]), row[f"{p}_ref"], row[f"{p}_alt"])
+        for build, p in (("GRCh37", "grch37"), ("GRCh38", "grch38"))
+    }
+    return Hotspot(
+        id=row["hotspot_id"],
+        gene=row["gene"],
+        hgvs_p=row["hgvs_p"],
+        hgvs_p_short=row["hgvs_p_short"],
+        transcript=row["transcript"],
+        hgvs_c=row["hgvs_c"],
+        coords=coords,
+        status=row["status"],
+        citations=_split(row["citations"], ";"),
+    )
+
+
+def _subtype(doc: dict) -> Subtype:
+    return Subtype(
+        id=doc["id"],
+        who_name=doc["who_name"],
+        icc_name=doc["icc_name"],
+        lineage=doc["lineage"],
+        subtype_class=doc["class"],
+        risk=doc["risk"],
+        detectable_from=tuple(doc["detectable_from"]),
+        citations=tuple(doc["citations"]),
+        note=doc.get("note"),
+        risk_citations=tuple(doc.get("risk_citations", ())),
+        short_name=doc.get("short_name"),
+    )
+
+
+def _rule(doc: dict, source_file: str) -> Rule:
+    return Rule(
+        id=doc["id"],
+        subtype=doc["subtype"],
+        role=doc["role"],
+        when=doc["when"],
+        confidence=doc["confidence"],
+        citations=tuple(doc["citations"]),
+        note=doc.get("note"),
+        source_file=source_file,
+    )
+
+
+def _lesion_rule(doc: dict) -> LesionRule:
+    return LesionRule(
+        id=doc["id"],
+        match=doc["match"],
+        role=doc["role"],
+        category=doc["category"],
+        relapse=doc["relapse"],
+        risk=doc["risk"],
+        citations=tuple(doc["citations"]),
+        note=doc.get("note"),
+        flag=doc.get("flag"),
+        risk_not_applied_in=tuple(doc.get("risk_not_applied_in", ())),
+    )
+
+
+def _therapy(doc: dict) -> Therapy:
+    return Therapy(
+        id=doc["id"],
+        applies_to=doc["applies_to"],
+        agents=tuple(TherapyAgent(a["agent"], a["response"]) for a in doc["agents"]),
+        evidence_level=doc["evidence_level"],
+        tier=doc["tier"],
+        context=doc["context"],
+        citations=tuple(doc["citations"]),
+        last_reviewed=str(doc["last_reviewed"]),
+    )

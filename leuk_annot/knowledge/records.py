@@ -1,0 +1,129 @@
+"""Frozen records of the annotation database (the typed view of annotation_db/ files)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+
+@dataclass(frozen=True)
+class Citation:
+    key: str
+    text: str
+    pmid: str | None = None
+    doi: str | None = None
+    url: str | None = None
+    verified: bool = False
+
+    @property
+    def link(self) -> str | None:
+        """The best public link for the citation (PubMed, then DOI, then URL)."""
+        if self.pmid:
+            return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/"
+        if self.doi:
+            return f"https://doi.org/{self.doi}"
+        return self.url
+
+
+@dataclass(frozen=True)
+class Gene:
+    symbol: str
+    hgnc_id: str | None
+    feature: str  # "gene" | "ig_locus" | "tr_locus"
+    previous_symbols: tuple[str, ...]
+    alias_symbols: tuple[str, ...]
+    strand: str | None
+    coords: Mapping[str, tuple[str, int, int]]  # build -> (chrom, start, end), 1-based closed
+
+
+@dataclass(frozen=True)
+class Hotspot:
+    id: str
+    gene: str
+    hgvs_p: str  # p.Thr315Ile
+    hgvs_p_short: str  # p.T315I
+    transcript: str
+    hgvs_c: str
+    coords: Mapping[str, tuple[str, int, str, str]]  # build -> (chrom, pos, ref, alt)
+    status: str
+    citations: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Subtype:
+    id: str
+    who_name: str
+    icc_name: str
+    lineage: str  # "B" | "T"
+    subtype_class: str | None
+    risk: str | None
+    detectable_from: tuple[str, ...]  # input kinds that can show the defining lesion
+    citations: tuple[str, ...]
+    note: str | None = None
+    risk_citations: tuple[str, ...] = ()
+    short_name: str | None = None
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A classification rule: when its condition holds, the subtype is called."""
+
+    id: str
+    subtype: str
+    role: str  # "defining" | "supportive"
+    when: Mapping[str, Any]
+    confidence: str
+    citations: tuple[str, ...]
+    note: str | None = None
+    source_file: str = ""
+
+
+@dataclass(frozen=True)
+class LesionRule:
+    """What a matching lesion means: role, relapse relevance, prognostic weight, flag."""
+
+    id: str
+    match: Mapping[str, Any]
+    role: str
+    category: str
+    relapse: bool
+    risk: str | None
+    citations: tuple[str, ...]
+    note: str | None = None
+    flag: str | None = None  # text of a report flag raised when the rule matches
+    risk_not_applied_in: tuple[str, ...] = ()  # subtype ids whose prognosis this lesion does not raise
+
+
+@dataclass(frozen=True)
+class TherapyAgent:
+    agent: str
+    response: str  # "sensitivity" | "resistance"
+
+
+@dataclass(frozen=True)
+class Therapy:
+    id: str
+    applies_to: Mapping[str, Any]  # {"lesion": matcher} or {"subtype": id}
+    agents: tuple[TherapyAgent, ...]
+    evidence_level: str
+    tier: str
+    context: str
+    citations: tuple[str, ...]
+    last_reviewed: str
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    path: str
+    version: str
+    schema_version: int
+    released: str
+    genes: Mapping[str, Gene]
+    aliases: Mapping[str, str]  # upper-case previous/alias symbol -> current symbol
+    hotspots: tuple[Hotspot, ...]
+    subtypes: Mapping[str, Subtype]
+    rules: tuple[Rule, ...]
+    lesion_rules: tuple[LesionRule, ...]
+    therapies: tuple[Therapy, ...]
+    citations: Mapping[str, Citation]
+    policies: Mapping[str, Any] = field(default_factory=dict)

@@ -1,0 +1,134 @@
+"""Two-pass validation of annotation_db: JSON Schema per file, then cross-file integrity checks.
+
+Errors read ``annotation_db/rules/ball.yaml: R-BALL-X-01.citations[0]: unknown citation key 'x'``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Iterable
+
+from ..errors import KnowledgeBaseError
+
+SUPPORTED_SCHEMA_VERSIONS = (1,)
+
+
+def _registry(schema_dir: Path):
+    from referencing import Registry, Resource
+
+    resources = []
+    for path in sorted(schema_dir.glob("*.schema.json")):
+        resources.append((path.name, Resource.from_contents(json.loads(path.read_text()))))
+    return Registry().with_resources(resources)
+
+
+class SchemaChecker:
+    """Validates documents against the schemas shipped beside the data."""
+
+    def __init__(self, schema_dir: Path):
+        import jsonschema
+
+        if not schema_dir.is_dir():
+            raise KnowledgeBaseError(f"{schema_dir}: schema directory missing")
+        self._dir = schema_dir
+        self._registry = _registry(schema_dir)
+        self._validators: dict[str, Any] = {}
+        self._jsonschema = jsonschema
+
+    def check(self, schema_name: str, document: Any, where: str) -> None:
+        validator = self._validators.get(schema_name)
+        if validator is None:
+            schema = json.loads((self._dir / schema_name).read_text())
+            cls = self._jsonschema.validators.validator_for(schema)
+            validator = cls(schema, registry=self._registry)
+            self._validators[schema_name] = validator
+        errors = sorted(validator.iter_errors(document), key=lambda e: list(e.absolute_path))
+        if errors:
+            raise KnowledgeBaseError("\n".join(_describe(where, document, e) for e in errors[:5]))
+
+
+def _describe(where: str, document: Any, error) -> str:
+    path = list(error.absolute_path)
+    label = ""
+    if path and isinstance(path[0], int) and isinstance(document, list):
+        item = document[path[0]]
+        label = str(item.get("id") or item.get("key") or f"[{path[0]}]") if isinstance(item, dict) else ""
+        path = path[1:]
+    dotted = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path)
+    return f"{where}: {label}{dotted}: {error.message}"
+
+
+def check_cross_references(kb, where: str) -> None:
+    """Integrity across files: ids unique, references resolve, fusion genes are known."""
+    problems: list[str] = []
+    citations = kb.citations
+    subtypes = kb.subtypes
+
+    def cite_check(owner: str, keys: Iterable[str], file: str) -> None:
+        for i, key in enumerate(keys):
+            if key not in citations:
+                problems.append(f"{file}: {owner}.citations[{i}]: unknown citation key {key!r}")
+
+    for subtype in subtypes.values():
+        cite_check(subtype.id, subtype.citations + subtype.risk_citations, "subtypes.yaml")
+    _unique([r.id for r in kb.rules] + [r.id for r in kb.lesion_rules] + [t.id for t in kb.therapies],
+            "rule/therapy id", problems)
+    _unique([h.id for h in kb.hotspots], "hotspot id", problems)
+    for rule in kb.rules:
+        file = f"rules/{rule.source_file}"
+        if rule.subtype not in subtypes:
+            problems.append(f"{file}: {rule.id}.subtype: unknown subtype {rule.subtype!r}")
+        cite_check(rule.id, rule.citations, file)
+        _check_condition(rule.when, kb, f"{file}: {rule.id}.when", problems)
+    for rule in kb.lesion_rules:
+        cite_check(rule.id, rule.citations, "lesion_rules.yaml")
+        _check_condition(rule.match, kb, f"lesion_rules.yaml: {rule.id}.match", problems)
+    for therapy in kb.therapies:
+        cite_check(therapy.id, therapy.citations, "therapies.yaml")
+        target = therapy.applies_to
+        if "subtype" in target and target["subtype"] not in subtypes:
+            problems.append(f"therapies.yaml: {therapy.id}.applies_to.subtype: unknown subtype {target['subtype']!r}")
+        else:
+            _check_condition(target, kb, f"therapies.yaml: {therapy.id}.applies_to", problems)
+    for hotspot in kb.hotspots:
+        cite_check(hotspot.id, hotspot.citations, "hotspots.tsv")
+        if hotspot.gene not in kb.genes:
+            problems.append(f"hotspots.tsv: {hotspot.id}.gene: {hotspot.gene!r} is not in genes.tsv")
+        for build, (chrom, pos, _ref, _alt) in hotspot.coords.items():
+            gene = kb.genes.get(hotspot.gene)
+            span = gene.coords.get(build) if gene else None
+            if span and not (span[0] == chrom and span[1] <= pos <= span[2]):
+                problems.append(f"hotspots.tsv: {hotspot.id}: {build} {chrom}:{pos} lies outside {hotspot.gene}")
+    if problems:
+        raise KnowledgeBaseError(f"{where}: {len(problems)} integrity problem(s):\n" + "\n".join(problems))
+
+
+def _unique(ids: list[str], what: str, problems: list[str]) -> None:
+    seen: set[str] = set()
+    for item in ids:
+        if item in seen:
+            problems.append(f"duplicate {what} {item!r}")
+        seen.add(item)
+
+
+def _check_condition(node: Any, kb, where: str, problems: list[str]) -> None:
+    from ..classify.predicates import PREDICATES
+
+    if not isinstance(node, dict):
+        return
+    for key, value in node.items():
+        if key in ("all_of", "any_of", "none_of"):
+            for i, child in enumerate(value):
+                _check_condition(child, kb, f"{where}.{key}[{i}]", problems)
+        elif key == "fusion":
+            patterns = [value] if isinstance(value, str) else [value["pattern"], *value.get("except", [])]
+            for pattern in patterns:
+                for gene in pattern.split("::"):
+                    if gene != "*" and gene not in kb.genes:
+                        problems.append(f"{where}.fusion: gene {gene!r} is not in genes.tsv")
+        elif key == "variant":
+            if value["gene"] not in kb.genes:
+                problems.append(f"{where}.variant.gene: {value['gene']!r} is not in genes.tsv")
+        elif key == "predicate" and value not in PREDICATES:
+            problems.append(f"{where}.predicate: unknown predicate {value!r}")

@@ -1,0 +1,217 @@
+"""Frozen data model shared by readers, classifier, therapy linker and renderers.
+
+Conventions, decided once here and nowhere else:
+- Coordinates are 1-based and closed, like VCF. Readers of 0-based formats convert on read;
+  nothing downstream converts again.
+- Chromosome names are stored without a ``chr`` prefix (``"1"``..``"22"``, ``"X"``, ``"Y"``,
+  ``"MT"``); readers strip it.
+- Genes are current HGNC symbols once ``normalize`` has run; fusions are named ``5'::3'``.
+- ``None`` means unknown. There are no ``"NA"``/``-1`` sentinels.
+- Every input event carries a ``SourceRef`` so each call can be traced to a file line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Union
+
+
+class LesionKind(str, Enum):
+    SEQUENCE_VARIANT = "sequence_variant"
+    FUSION = "fusion"
+    GENE_DELETION = "gene_deletion"
+    GENE_AMPLIFICATION = "gene_amplification"
+    ANEUPLOIDY = "aneuploidy"
+    REARRANGEMENT = "rearrangement"
+
+
+RISK_ORDER = ("favourable", "intermediate", "high", "very high")
+"""Prognostic categories from lowest to highest risk."""
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRef:
+    """Where an event came from: file, 1-based line (when known) and a record locator."""
+
+    path: str
+    line: int | None = None
+    record: str | None = None  # e.g. "9:130872896 C>T" when the line is unknown (indexed reads)
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """One ALT allele of a VCF record (multi-allelic records are split per ALT)."""
+
+    chrom: str
+    pos: int
+    ref: str
+    alt: str
+    source: SourceRef
+    filter: str = "PASS"
+    gene: str | None = None
+    consequence: tuple[str, ...] = ()  # Sequence Ontology terms, e.g. ("missense_variant",)
+    hgvs_c: str | None = None  # "c.944C>T" (transcript prefix removed)
+    hgvs_p: str | None = None  # three-letter HGVS, "p.Thr315Ile"
+    transcript: str | None = None
+    vaf: float | None = None
+    depth: int | None = None
+    alt_depth: int | None = None
+    annotation: str = "none"  # "vep" | "snpeff" | "bcsq" | "none"
+    sample: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Fusion:
+    """A gene fusion as reported by a caller; genes are HGNC symbols after normalize()."""
+
+    gene5: str
+    gene3: str
+    caller: str  # reader key: "tsv", later "arriba", "star-fusion", ...
+    source: SourceRef
+    breakpoint5: str | None = None  # "22:23290555", 1-based
+    breakpoint3: str | None = None
+    supporting_reads: int | None = None
+    support_level: str = "unknown"  # "high" | "medium" | "low" | "unknown", common to all callers
+    caller_confidence: str | None = None  # the caller's own wording, kept for the report
+    flags: tuple[str, ...] = ()  # e.g. ("read-through",) ; flagged fusions never define a subtype
+
+    @property
+    def name(self) -> str:
+        return f"{self.gene5}::{self.gene3}"
+
+
+Event = Union[Variant, Fusion]
+
+
+@dataclass(frozen=True, slots=True)
+class LesionRole:
+    """What the knowledge base says a lesion means (one matched lesion rule)."""
+
+    rule_id: str
+    role: str  # e.g. "thiopurine resistance", "TKI resistance", "cooperating JAK-STAT lesion"
+    category: str  # "relapse_resistance" | "prognostic" | "cooperating" | "germline" | ...
+    relapse: bool
+    risk: str | None
+    citations: tuple[str, ...]
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Lesion:
+    """A biologically meaningful alteration, built from one or more input events."""
+
+    id: str  # "fusion:BCR::ABL1", "variant:ABL1:p.Thr315Ile"
+    kind: LesionKind
+    genes: tuple[str, ...]
+    label: str  # canonical text: "BCR::ABL1", "ABL1 p.T315I"
+    evidence: tuple[Event, ...]
+    hgvs_c: str | None = None
+    hgvs_p: str | None = None
+    vaf: float | None = None
+    hotspot_id: str | None = None
+    consequence_class: str | None = None  # "missense" | "truncating" | "inframe" | "splice" | ...
+    confidence: str = "high"  # "high" | "low": low-confidence lesions never define a subtype
+    roles: tuple[LesionRole, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SubtypeCall:
+    subtype_id: str
+    name: str  # WHO-HAEM5
+    icc_name: str
+    subtype_class: str | None  # e.g. "ABL-class", "JAK-STAT"
+    lineage: str  # "B" | "T"
+    confidence: str  # "high" | "moderate" | "low"
+    rule_id: str | None
+    supporting: tuple[str, ...]  # lesion ids
+    citations: tuple[str, ...]
+    status: str = "primary"  # "primary" | "additional" | "conflicting" | "unclassified"
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TherapyLink:
+    therapy_id: str
+    agent: str  # lower-case generic name
+    response: str  # "sensitivity" | "resistance"
+    evidence_level: str  # AMP/ASCO/CAP A-D
+    tier: str  # AMP/ASCO/CAP I-II
+    lesion_ids: tuple[str, ...]
+    context: str
+    citations: tuple[str, ...]
+    last_reviewed: str
+    subtype_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class PrognosticFactor:
+    risk: str
+    source: str  # subtype id or lesion id
+    label: str
+    rule_id: str
+    citations: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Prognosis:
+    risk: str | None  # one of RISK_ORDER, or None when nothing is known
+    basis: tuple[PrognosticFactor, ...]
+    policy: str
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    id: str
+    text: str
+    citations: tuple[str, ...] = ()
+    lesion_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Warning:
+    message: str
+    source: SourceRef | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    """Whether a class of findings could be assessed with the inputs given."""
+
+    topic: str  # e.g. "fusion-defined subtypes"
+    assessed: bool
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class InputFile:
+    path: str
+    sha256: str
+    format: str
+    kind: str  # "vcf" | "fusions" | "sv" | "cnv"
+
+
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    leuk_annot_version: str
+    annotation_db_version: str
+    annotation_db_schema_version: int
+    genome_build: str
+    genome_build_evidence: str
+    inputs: tuple[InputFile, ...]
+    created: str  # ISO 8601, UTC
+
+
+@dataclass(frozen=True, slots=True)
+class AnnotationResult:
+    sample_id: str
+    genome_build: str
+    lesions: tuple[Lesion, ...]
+    subtypes: tuple[SubtypeCall, ...]
+    therapies: tuple[TherapyLink, ...]
+    prognosis: Prognosis
+    flags: tuple[Flag, ...]
+    warnings: tuple[Warning, ...]
+    provenance: Provenance
+    assessments: tuple[Assessment, ...] = ()
+    low_confidence: tuple[Lesion, ...] = field(default=())  # shown, never used to classify

@@ -1,0 +1,67 @@
+"""Render an AnnotationResult as one self-contained HTML file (JSON and TSV live beside this)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..errors import OutputError
+from .context import build_context
+
+if TYPE_CHECKING:
+    from ..knowledge.records import KnowledgeBase
+    from ..model import AnnotationResult
+
+__all__ = ["render_html"]
+
+ENTRY_TEMPLATE = "base.html.j2"
+CSS_PATH = Path("static") / "report.css"
+
+
+def _inline_css(templates_dir: Path):
+    """The template set's stylesheet, marked safe for a <style> element (it is ours, not input)."""
+    from markupsafe import Markup
+
+    css_file = templates_dir / CSS_PATH
+    # A custom template set may bring its styles inside its own templates.
+    css = css_file.read_text(encoding="utf-8") if css_file.is_file() else ""
+    if "</" in css:
+        # "</style" would end the element early; CSS never needs "</".
+        raise OutputError(f"{css_file}: stylesheet contains '</', which cannot be inlined in <style>")
+    return Markup(css)
+
+
+def render_html(
+    result: AnnotationResult,
+    kb: KnowledgeBase,
+    templates_dir: Path | None = None,
+    *,
+    created: str | None = None,
+) -> str:
+    """Render ``base.html.j2`` with the view-model from ``context.build_context``.
+
+    ``created`` replaces the creation time shown in the header (for reproducible snapshots).
+    """
+    import jinja2  # lazy: keeps CLI start-up fast
+
+    if templates_dir is None:
+        from ..knowledge.resources import default_templates_dir
+
+        templates_dir = default_templates_dir()
+    templates_dir = Path(templates_dir)
+    if not (templates_dir / ENTRY_TEMPLATE).is_file():
+        raise OutputError(f"{templates_dir}: no {ENTRY_TEMPLATE}; is this a leuk-annot template folder?")
+
+    # autoescape=True, not select_autoescape(): the latter goes by extension and would leave
+    # "*.html.j2" unescaped. StrictUndefined turns a template typo into an error, not a blank.
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    ctx = build_context(result, kb, created=created)
+    ctx["css"] = _inline_css(templates_dir)
+    return env.get_template(ENTRY_TEMPLATE).render(ctx=ctx)

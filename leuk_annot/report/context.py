@@ -1,0 +1,424 @@
+"""Turn an AnnotationResult into the HTML view-model: sorted, formatted, citations numbered.
+
+Templates compute nothing: every string they print, every list order and every citation
+number is decided here, so the rendering logic is testable without Jinja.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from ..knowledge.records import Citation, KnowledgeBase
+from ..model import AnnotationResult, Fusion, Lesion, SourceRef, SubtypeCall, TherapyLink
+from .filters import short_hgvs_p
+from .json_out import defining_lesion_ids, lesion_role
+
+RESEARCH_USE = (
+    "For research use only. Not a diagnostic device. Findings must be confirmed by an accredited "
+    "laboratory and interpreted by qualified clinicians."
+)
+MISSING = "—"  # shown for unknown values; the JSON keeps null
+_LEVEL_ORDER = {level: i for i, level in enumerate("ABCD")}
+_STATUS_ORDER = {"primary": 0, "additional": 1, "conflicting": 2, "unclassified": 3}
+_RESPONSE_LABEL = {"sensitivity": "Sensitive", "resistance": "Resistant"}
+
+
+class _Citations:
+    """Numbers citation keys in order of first appearance; unknown keys keep their raw key."""
+
+    def __init__(self, known: Mapping[str, Citation]):
+        self._known = known
+        self._numbers: dict[str, int] = {}
+
+    def refs(self, keys: Iterable[str]) -> list[dict[str, Any]]:
+        out = []
+        for key in dict.fromkeys(keys):
+            number = self._numbers.setdefault(key, len(self._numbers) + 1)
+            out.append({"number": number, "key": key, "anchor": f"cite-{number}"})
+        return out
+
+    def listing(self) -> list[dict[str, Any]]:
+        entries = []
+        for key, number in self._numbers.items():
+            cit = self._known.get(key)
+            link = cit.link if cit is not None else None
+            # Only web links become hrefs: a curated "javascript:" or relative URL must never run.
+            if link is not None and not link.startswith(("https://", "http://")):
+                link = None
+            entries.append(
+                {
+                    "number": number,
+                    "anchor": f"cite-{number}",
+                    "key": key,
+                    "text": cit.text if cit is not None else key,
+                    "known": cit is not None,
+                    "link": link,
+                    "link_label": _link_label(cit) if cit is not None else None,
+                    "verified": bool(cit.verified) if cit is not None else False,
+                }
+            )
+        return entries
+
+
+def _link_label(cit: Citation) -> str | None:
+    if cit.pmid:
+        return f"PMID {cit.pmid}"
+    if cit.doi:
+        return f"doi:{cit.doi}"
+    return cit.url
+
+
+def _text(value: object) -> str:
+    return MISSING if value is None or value == "" else str(value)
+
+
+def _vaf_pct(vaf: float | None) -> str:
+    if vaf is None or vaf != vaf:
+        return MISSING
+    return f"{vaf * 100:.1f}%"
+
+
+def _source(ref: SourceRef | None) -> dict[str, str]:
+    """Short "file:line" (or file + record) for tables, the full path for a tooltip."""
+    if ref is None:
+        return {"short": MISSING, "full": ""}
+    name = ref.path.replace("\\", "/").rsplit("/", 1)[-1]
+    where = f":{ref.line}" if ref.line is not None else ""
+    record = f" ({ref.record})" if ref.record else ""
+    full = f"{ref.path}{where}{record}"
+    return {"short": f"{name}{where}{record}", "full": full}
+
+
+def _lesion_source(lesion: Lesion) -> dict[str, str]:
+    return _source(lesion.evidence[0].source if lesion.evidence else None)
+
+
+def _risk(risk: str | None) -> dict[str, str]:
+    if risk is None:
+        return {"value": "", "label": "Not determined", "css": "risk-unknown"}
+    return {"value": risk, "label": risk.capitalize(), "css": "risk-" + risk.replace(" ", "-")}
+
+
+def _low_confidence_reason(lesion: Lesion) -> str:
+    """Why an event is low confidence, from what its evidence says (filters, fusion support, flags)."""
+    reasons: list[str] = []
+    for event in lesion.evidence:
+        if isinstance(event, Fusion):
+            if event.support_level in ("low", "unknown"):
+                reasons.append(f"{event.caller} support: {event.support_level}")
+            if event.caller_confidence:
+                reasons.append(f"caller confidence: {event.caller_confidence}")
+            reasons.extend(f"flag: {flag}" for flag in event.flags)
+        elif event.filter not in ("PASS", "."):
+            reasons.append(f"FILTER {event.filter}")
+    return "; ".join(dict.fromkeys(reasons)) or "below the confidence threshold"
+
+
+class _Builder:
+    """Builds sections in document order so citation numbers follow first appearance."""
+
+    def __init__(self, result: AnnotationResult, kb: KnowledgeBase):
+        self.result = result
+        self.kb = kb
+        self.cites = _Citations(kb.citations)
+        self.lesions = {lesion.id: lesion for lesion in (*result.lesions, *result.low_confidence)}
+        self.subtype_names = {c.subtype_id: c.name for c in result.subtypes}
+        self.defining = defining_lesion_ids(result.subtypes)
+
+    def lesion_label(self, lesion_id: str) -> str:
+        lesion = self.lesions.get(lesion_id)
+        return lesion.label if lesion is not None else lesion_id
+
+    def primary(self) -> SubtypeCall | None:
+        return next((c for c in self.result.subtypes if c.status == "primary"), None)
+
+    # -- sections, in the order base.html.j2 shows them --------------------------------------
+    def header(self, created: str | None) -> dict[str, Any]:
+        prov = self.result.provenance
+        primary = self.primary()
+        if primary is None:
+            summary = "No subtype called"
+        else:
+            extra = sum(1 for c in self.result.subtypes if c.status in ("additional", "conflicting"))
+            summary = primary.name + (f" (+{extra} further call{'s' if extra > 1 else ''})" if extra else "")
+        return {
+            "sample_id": self.result.sample_id,
+            "subtype_summary": summary,
+            "risk": _risk(self.result.prognosis.risk),
+            "leuk_annot_version": prov.leuk_annot_version,
+            "annotation_db_version": prov.annotation_db_version,
+            "genome_build": self.result.genome_build,
+            "created": created if created is not None else prov.created,
+        }
+
+    def summary(self) -> dict[str, Any]:
+        primary = self.primary()
+        prog = self.result.prognosis
+        primary_view = None
+        if primary is not None:
+            primary_view = {
+                "name": primary.name,
+                "icc_name": primary.icc_name,
+                "class": _text(primary.subtype_class),
+                "lineage": primary.lineage,
+                "confidence": primary.confidence,
+                "rule_id": _text(primary.rule_id),
+                "supporting": ", ".join(self.lesion_label(i) for i in primary.supporting) or MISSING,
+                "refs": self.cites.refs(primary.citations),
+            }
+        others = [
+            {"name": c.name, "status": c.status, "rule_id": _text(c.rule_id)}
+            for c in self.result.subtypes
+            if c.status in ("additional", "conflicting")
+        ]
+        basis = [
+            {
+                "label": f.label,
+                "risk": _risk(f.risk),
+                "source": self.lesion_label(f.source)
+                if f.source in self.lesions
+                else self.subtype_names.get(f.source, f.source),
+                "rule_id": f.rule_id,
+                "refs": self.cites.refs(f.citations),
+            }
+            for f in prog.basis
+        ]
+        return {
+            "primary": primary_view,
+            "other_calls": others,
+            "risk": _risk(prog.risk),
+            "risk_basis": basis,
+            "risk_policy": prog.policy,
+            "actionable": self.actionable(),
+            "flags": [
+                {
+                    "text": f.text,
+                    "lesions": ", ".join(self.lesion_label(i) for i in f.lesion_ids),
+                    "refs": self.cites.refs(f.citations),
+                }
+                for f in self.result.flags
+            ],
+            "not_assessed": [
+                {"topic": a.topic, "reason": a.reason} for a in self.result.assessments if not a.assessed
+            ],
+        }
+
+    def _group_label(self, link: TherapyLink) -> str:
+        if link.lesion_ids:
+            return " + ".join(self.lesion_label(i) for i in link.lesion_ids)
+        return " + ".join(self.subtype_names.get(s, s) for s in link.subtype_ids) or MISSING
+
+    def actionable(self) -> list[dict[str, Any]]:
+        """Therapy links grouped by the lesion (or subtype) they hang on; strongest level first."""
+        order = {lesion.id: i for i, lesion in enumerate(self.result.lesions)}
+        groups: dict[str, list[TherapyLink]] = {}
+        for link in self.result.therapies:
+            groups.setdefault(self._group_label(link), []).append(link)
+
+        def group_key(item: tuple[str, list[TherapyLink]]):
+            label, links = item
+            best = min(_LEVEL_ORDER.get(t.evidence_level, 9) for t in links)
+            first = min((order.get(i, len(order)) for t in links for i in t.lesion_ids), default=-1)
+            return (best, first, label)
+
+        out = []
+        for label, links in sorted(groups.items(), key=group_key):
+            entry: dict[str, Any] = {"label": label}
+            for response in ("sensitivity", "resistance"):
+                chosen = sorted(
+                    (t for t in links if t.response == response),
+                    key=lambda t: (_LEVEL_ORDER.get(t.evidence_level, 9), t.agent),
+                )
+                entry[response] = [
+                    {
+                        "agent": t.agent,
+                        "level": t.evidence_level,
+                        "tier": t.tier,
+                        "refs": self.cites.refs(t.citations),
+                    }
+                    for t in chosen
+                ]
+            out.append(entry)
+        return out
+
+    def subtypes(self) -> list[dict[str, Any]]:
+        calls = sorted(
+            enumerate(self.result.subtypes), key=lambda ic: (_STATUS_ORDER.get(ic[1].status, 9), ic[0])
+        )
+        rows = []
+        for _, c in calls:
+            supporting = []
+            for lid in c.supporting:
+                lesion = self.lesions.get(lid)
+                src = _lesion_source(lesion) if lesion is not None else _source(None)
+                supporting.append({"label": self.lesion_label(lid), "source": src})
+            rows.append(
+                {
+                    "name": c.name,
+                    "icc_name": c.icc_name,
+                    "class": _text(c.subtype_class),
+                    "lineage": c.lineage,
+                    "confidence": c.confidence,
+                    "status": c.status,
+                    "status_label": c.status.capitalize(),
+                    "rule_id": _text(c.rule_id),
+                    "supporting": supporting,
+                    "note": c.note or "",
+                    "refs": self.cites.refs(c.citations),
+                }
+            )
+        return rows
+
+    def _lesion_row(self, lesion: Lesion) -> dict[str, Any]:
+        headline = lesion_role(lesion, self.defining)
+        roles = [
+            {
+                "role": r.role,
+                "category": r.category.replace("_", " "),
+                "relapse": r.relapse,
+                "risk": _risk(r.risk) if r.risk else None,
+                "rule_id": r.rule_id,
+                "note": r.note or "",
+                "refs": self.cites.refs(r.citations),
+            }
+            for r in lesion.roles
+        ]
+        return {
+            "id": lesion.id,
+            "label": lesion.label,
+            "kind": lesion.kind.value.replace("_", " "),
+            "genes": ", ".join(lesion.genes),
+            "hgvs_c": _text(lesion.hgvs_c),
+            "hgvs_p": _text(short_hgvs_p(lesion.hgvs_p)),
+            "hgvs_p_full": lesion.hgvs_p or "",
+            "vaf": _vaf_pct(lesion.vaf),
+            "confidence": lesion.confidence,
+            "headline_role": headline or "",
+            "roles": roles,
+            "relapse": any(r.relapse for r in lesion.roles),
+            "source": _lesion_source(lesion),
+            "evidence_count": len(lesion.evidence),
+        }
+
+    def lesions_table(self) -> list[dict[str, Any]]:
+        return [self._lesion_row(lesion) for lesion in self.result.lesions]
+
+    def therapies(self) -> list[dict[str, Any]]:
+        """Two groups, sensitivity then resistance; rows by evidence level (A first), then agent."""
+        ordered = sorted(
+            self.result.therapies,
+            key=lambda t: (_LEVEL_ORDER.get(t.evidence_level, 9), t.agent, t.therapy_id),
+        )
+        groups = []
+        for response, heading in (
+            ("sensitivity", "Predicted sensitivity"),
+            ("resistance", "Predicted resistance"),
+        ):
+            rows = [
+                {
+                    "id": t.therapy_id,
+                    "agent": t.agent,
+                    "response_label": _RESPONSE_LABEL[response],
+                    "lesions": ", ".join(self.lesion_label(i) for i in t.lesion_ids) or MISSING,
+                    "subtypes": ", ".join(self.subtype_names.get(s, s) for s in t.subtype_ids) or MISSING,
+                    "level": t.evidence_level,
+                    "tier": t.tier,
+                    "context": t.context,
+                    "last_reviewed": t.last_reviewed,
+                    "refs": self.cites.refs(t.citations),
+                }
+                for t in ordered
+                if t.response == response
+            ]
+            groups.append({"response": response, "heading": heading, "rows": rows})
+        return groups
+
+    def relapse(self) -> list[dict[str, Any]]:
+        rows = []
+        for lesion in (*self.result.lesions, *self.result.low_confidence):
+            relapse_roles = [r for r in lesion.roles if r.relapse]
+            if relapse_roles:
+                rows.append(
+                    {
+                        "label": lesion.label,
+                        "vaf": _vaf_pct(lesion.vaf),
+                        "confidence": lesion.confidence,
+                        "roles": "; ".join(dict.fromkeys(r.role for r in relapse_roles)),
+                        "rule_ids": ", ".join(dict.fromkeys(r.rule_id for r in relapse_roles)),
+                        "source": _lesion_source(lesion),
+                        "refs": self.cites.refs(k for r in relapse_roles for k in r.citations),
+                    }
+                )
+        return rows
+
+    def low_confidence(self) -> list[dict[str, Any]]:
+        rows = []
+        for lesion in self.result.low_confidence:
+            row = self._lesion_row(lesion)
+            row["reason"] = _low_confidence_reason(lesion)
+            rows.append(row)
+        return rows
+
+    def assessments(self) -> dict[str, Any]:
+        items = [
+            {
+                "topic": a.topic,
+                "assessed": a.assessed,
+                "status_label": "Assessed" if a.assessed else "Not assessed",
+                "css": "assessed" if a.assessed else "not-assessed",
+                "reason": a.reason,
+            }
+            for a in sorted(self.result.assessments, key=lambda a: a.assessed)  # not-assessed first
+        ]
+        return {"rows": items, "any_not_assessed": any(not a.assessed for a in self.result.assessments)}
+
+    def warnings(self) -> list[dict[str, Any]]:
+        return [{"message": w.message, "source": _source(w.source)} for w in self.result.warnings]
+
+    def provenance(self, created: str | None) -> dict[str, Any]:
+        prov = self.result.provenance
+        return {
+            "leuk_annot_version": prov.leuk_annot_version,
+            "annotation_db_version": prov.annotation_db_version,
+            "annotation_db_schema_version": str(prov.annotation_db_schema_version),
+            "kb_version": self.kb.version,
+            "kb_version_differs": self.kb.version != prov.annotation_db_version,
+            "genome_build": prov.genome_build,
+            "genome_build_evidence": prov.genome_build_evidence,
+            "created": created if created is not None else prov.created,
+            "inputs": [
+                {"path": i.path, "sha256": i.sha256, "format": i.format, "kind": i.kind} for i in prov.inputs
+            ],
+        }
+
+
+def build_context(
+    result: AnnotationResult, kb: KnowledgeBase, *, created: str | None = None
+) -> dict[str, Any]:
+    """The one object templates see. ``created`` overrides the shown creation time everywhere
+    in the page (stable HTML snapshots); the JSON keeps the real one."""
+    b = _Builder(result, kb)
+    # Order matters: citations are numbered as each section is built, in the order shown.
+    header = b.header(created)
+    summary = b.summary()
+    subtypes = b.subtypes()
+    lesions = b.lesions_table()
+    therapies = b.therapies()
+    relapse = b.relapse()
+    low_confidence = b.low_confidence()
+    return {
+        "title": f"leuk-annot report: {result.sample_id}",
+        "research_use": RESEARCH_USE,
+        "header": header,
+        "summary": summary,
+        "subtypes": subtypes,
+        "lesions": lesions,
+        "therapies": therapies,
+        "relapse": relapse,
+        "low_confidence": low_confidence,
+        "assessments": b.assessments(),
+        "warnings": b.warnings(),
+        "provenance": b.provenance(created),
+        "citations": b.cites.listing(),
+    }

@@ -1,0 +1,77 @@
+"""Link lesions and subtype calls to agents with evidence levels, and combine the prognosis."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from .classify.rules import matches
+from .model import RISK_ORDER, Flag, Lesion, Prognosis, PrognosticFactor, SubtypeCall, TherapyLink
+
+
+def link_therapies(lesions: Sequence[Lesion], calls: Sequence[SubtypeCall], kb) -> tuple[TherapyLink, ...]:
+    """One link per (therapy record, agent): lesion-level records first, then subtype-level ones."""
+    called = {c.subtype_id: c for c in calls if c.status != "unclassified"}
+    links = []
+    for therapy in kb.therapies:
+        ((kind, target),) = therapy.applies_to.items()
+        if kind == "subtype":
+            if target not in called:
+                continue
+            lesion_ids, subtype_ids = called[target].supporting, (target,)
+        else:
+            lesion_ids = tuple(lesion.id for lesion in lesions if matches(kind, target, lesion))
+            if not lesion_ids:
+                continue
+            subtype_ids = ()
+        for agent in therapy.agents:
+            links.append(TherapyLink(
+                therapy_id=therapy.id,
+                agent=agent.agent,
+                response=agent.response,
+                evidence_level=therapy.evidence_level,
+                tier=therapy.tier,
+                lesion_ids=lesion_ids,
+                context=therapy.context,
+                citations=therapy.citations,
+                last_reviewed=therapy.last_reviewed,
+                subtype_ids=subtype_ids,
+            ))
+    return tuple(links)
+
+
+def combine_prognosis(lesions: Sequence[Lesion], calls: Sequence[SubtypeCall], kb) -> Prognosis:
+    """Highest risk among the called subtypes and the lesions with a prognostic weight.
+
+    A lesion rule may list subtypes whose own prognosis it does not raise (for example a
+    lesion that keeps its favourable meaning within one subtype); that exception is data.
+    """
+    called = {c.subtype_id for c in calls if c.status != "unclassified"}
+    factors = []
+    for call in calls:
+        subtype = kb.subtypes[call.subtype_id]
+        if call.status != "unclassified" and subtype.risk:
+            factors.append(PrognosticFactor(subtype.risk, subtype.id, call.name, call.rule_id or "",
+                                            subtype.risk_citations or subtype.citations))
+    lesion_rules = {rule.id: rule for rule in kb.lesion_rules}
+    for lesion in lesions:
+        for role in lesion.roles:
+            rule = lesion_rules.get(role.rule_id)
+            if rule is None or not role.risk or called & set(rule.risk_not_applied_in):
+                continue
+            factors.append(PrognosticFactor(role.risk, lesion.id, lesion.label, role.rule_id, role.citations))
+    risk = max((f.risk for f in factors), key=RISK_ORDER.index, default=None)
+    factors.sort(key=lambda f: -RISK_ORDER.index(f.risk))
+    return Prognosis(risk=risk, basis=tuple(factors), policy=str(kb.policies.get("prognosis", "")))
+
+
+def collect_flags(lesions: Sequence[Lesion], kb) -> tuple[Flag, ...]:
+    """Report flags raised by lesion rules, one per rule, naming every lesion that raised it."""
+    by_rule: dict[str, list[str]] = {}
+    for lesion in lesions:
+        for role in lesion.roles:
+            by_rule.setdefault(role.rule_id, []).append(lesion.id)
+    flags = []
+    for rule in kb.lesion_rules:
+        if rule.flag and rule.id in by_rule:
+            flags.append(Flag(rule.id, rule.flag, rule.citations, tuple(by_rule[rule.id])))
+    return tuple(flags)
