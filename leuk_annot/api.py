@@ -7,10 +7,10 @@ read -> normalise -> derive lesions -> classify -> roles -> therapies/prognosis 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Sequence
 
 from . import __version__
 from .classify import assign_roles, classify, derive_lesions

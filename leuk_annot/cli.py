@@ -11,8 +11,8 @@ import os
 import re
 import sys
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from . import __version__
 from .errors import ExitStatus, LeukAnnotError, OutputError
@@ -34,7 +34,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help(sys.stderr)
         return ExitStatus.USAGE
-    logging.basicConfig(format="leuk-annot: %(message)s", level=logging.WARNING if args.quiet else logging.INFO)
+    _configure_logging(args.quiet)
     try:
         return args.handler(args)
     except LeukAnnotError as exc:
@@ -50,6 +50,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         log.error("internal error: %s: %s (rerun with --debug and report it)", type(exc).__name__, exc)
         return ExitStatus.ERROR
+
+
+class _StderrHandler(logging.Handler):
+    """Writes to whatever sys.stderr is at the time (so redirected or captured stderr works)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        print(f"leuk-annot: {record.getMessage()}", file=sys.stderr)
+
+
+def _configure_logging(quiet: bool) -> None:
+    if not any(isinstance(h, _StderrHandler) for h in log.handlers):
+        log.addHandler(_StderrHandler())
+        log.propagate = False
+    log.setLevel(logging.WARNING if quiet else logging.INFO)
 
 
 def _parser() -> argparse.ArgumentParser:

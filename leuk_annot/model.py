@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Union
 
 
 class LesionKind(str, Enum):
@@ -81,7 +80,7 @@ class Fusion:
         return f"{self.gene5}::{self.gene3}"
 
 
-Event = Union[Variant, Fusion]
+Event = Variant | Fusion
 
 
 @dataclass(frozen=True, slots=True)

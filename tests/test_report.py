@@ -631,3 +631,26 @@ def test_render_html_minimal_result_takes_every_empty_branch(result, kb):
 def test_created_override_applies_to_whole_page(html):
     assert "2026-02-02T00:00:00Z" in html
     assert "2026-02-01T10:00:00Z" not in html
+
+
+def test_importing_report_modules_does_not_import_jinja2_or_jsonschema():
+    """Lazy imports keep `leuk-annot --version` and JSON-only runs fast."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, leuk_annot.report, leuk_annot.report.json_out, leuk_annot.report.tsv_out;"
+        "print(sorted(m for m in ('jinja2', 'jsonschema') if m in sys.modules))"
+    )
+    repo = Path(__file__).resolve().parents[1]
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=repo)
+    assert out.stdout.strip() == "[]"
+
+
+def test_html_without_primary_names_the_conflict(result, kb):
+    from dataclasses import replace
+
+    conflicting = replace(result, subtypes=tuple(replace(c, status="conflicting") for c in result.subtypes))
+    html = render_html(conflicting, kb)
+    assert re.search(r'id="primary-subtype">No single subtype: 2 conflicting calls<', html)
+    assert re.search(r'id="header-subtype">No single subtype: 2 conflicting calls<', html)

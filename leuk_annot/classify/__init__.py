@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
-from typing import Sequence
 
 from ..model import Lesion, LesionRole, SubtypeCall
 from .lesions import DerivedLesions, derive_lesions

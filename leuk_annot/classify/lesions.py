@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
 
 from ..hgvs import short_protein
 from ..model import Fusion, Lesion, LesionKind, SourceRef, Variant, Warning

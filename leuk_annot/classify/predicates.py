@@ -8,7 +8,7 @@ this registry with the copy-number readers.
 
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 from ..model import Lesion
 

@@ -7,8 +7,9 @@ false, so every call can name its supporting lesions.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from fnmatch import fnmatchcase
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from ..hgvs import short_protein
 from ..model import Lesion, LesionKind

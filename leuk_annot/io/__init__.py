@@ -9,8 +9,8 @@ a ``ReadResult``. Adding a format = one module + one line here + one fixture fol
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from ..errors import InputNotFoundError, UnknownFormatError
 from .base import ReadResult, Region

@@ -89,12 +89,10 @@ def read_vcf(
                 include_filtered=include_filtered,
                 regions=_RegionIndex(regions) if regions is not None else None,
             )
-            result = ReadResult(
-                format="vcf", sample=sample, genome_build=build, build_evidence=evidence
-            )
+            result = ReadResult(format="vcf", sample=sample, genome_build=build, build_evidence=evidence)
             result.warnings.extend(build_warnings)
             index = _index_path(path) if regions is not None else None
-            if index is not None and _can_query(vcf, path, stderr):
+            if index is not None and _can_query(vcf, path):
                 reader.read_indexed(vcf, stderr)
             else:
                 first_line = None if is_bcf else header_lines + 1
@@ -185,9 +183,7 @@ def _count_header_lines(path: Path, handle) -> tuple[int, bool]:
     for number, raw in enumerate(handle, start=1):
         line = raw.decode("utf-8", "replace").rstrip("\r\n")
         if number == 1 and not line.startswith("##fileformat=VCF"):
-            raise UnknownFormatError(
-                path, 1, f"not a VCF: the first line is {_preview(line)}", _not_vcf_hint(line)
-            )
+            raise UnknownFormatError(path, 1, f"not a VCF: the first line is {_preview(line)}", _not_vcf_hint(line))
         if line.startswith("##"):
             count += 1
             continue
@@ -264,7 +260,7 @@ def _index_path(path: Path) -> Path | None:
     return None
 
 
-def _can_query(vcf, path: Path, stderr: _Stderr) -> bool:
+def _can_query(vcf, path: Path) -> bool:
     with open(path, "rb") as raw:
         if raw.read(2) != b"\x1f\x8b":  # an index beside an uncompressed file is stale or wrong
             return False
@@ -330,9 +326,7 @@ def _decide_build(path: Path, header: _Header, genome: str) -> tuple[str, str, l
     if genome == "auto":
         if length_build:
             if text_build and text_build != length_build:
-                warns.append(
-                    Warning(f"header tokens say {text_build} ({text_evidence}) but {length_evidence}")
-                )
+                warns.append(Warning(f"header tokens say {text_build} ({text_evidence}) but {length_evidence}"))
             return length_build, length_evidence, warns
         if text_build:
             return text_build, text_evidence, warns
@@ -353,15 +347,12 @@ def _decide_build(path: Path, header: _Header, genome: str) -> tuple[str, str, l
             path,
             None,
             f"--genome {stated} was given but the VCF header says {length_build}: {length_evidence}",
-            hint=f"check which reference the calls were made on; pass --genome {length_build} if the header"
-            " is right",
+            hint=f"check which reference the calls were made on; pass --genome {length_build} if the header is right",
         )
     if length_build:
         return stated, f"--genome {stated} (header agrees: {length_evidence})", warns
     if text_build and text_build != stated:
-        warns.append(
-            Warning(f"--genome {stated} was given but the header suggests {text_build} ({text_evidence})")
-        )
+        warns.append(Warning(f"--genome {stated} was given but the header suggests {text_build} ({text_evidence})"))
         return stated, f"--genome {stated} (header tokens suggest {text_build}: {text_evidence})", warns
     if text_build:
         return stated, f"--genome {stated} (header agrees: {text_evidence})", warns
@@ -393,7 +384,10 @@ def _build_from_tokens(header: _Header) -> tuple[str | None, str | None, list[st
     ]
     for value in header.values("VEP"):
         match = re.search(r'assembly="?([^"\s]+)', value)
-        sources.append((f'##VEP assembly="{match.group(1)}"' if match else f"##VEP={value}", match.group(1) if match else value))
+        if match:
+            sources.append((f'##VEP assembly="{match.group(1)}"', match.group(1)))
+        else:
+            sources.append((f"##VEP={value}", value))
     sources += [(f"##SnpEffCmd={v}", v) for v in header.values("SnpEffCmd")]
     sources += [(f"##SnpEffVersion={v}", v) for v in header.values("SnpEffVersion")]
     chosen: tuple[str, str] | None = None
@@ -426,7 +420,9 @@ def _choose_sample(
         if tumor_id in samples:
             return tumor_id, samples.index(tumor_id)
         raise InputFormatError(
-            path, None, f"tumour sample {tumor_id!r} is not in this VCF; samples: {listed}",
+            path,
+            None,
+            f"tumour sample {tumor_id!r} is not in this VCF; samples: {listed}",
             hint=f"pass --tumor-id with one of: {listed}" if samples else "omit --tumor-id for a sites-only VCF",
         )
     if not samples:
@@ -439,7 +435,9 @@ def _choose_sample(
     if len(samples) == 1:
         return samples[0], 0
     raise InputFormatError(
-        path, None, f"cannot tell which of the {len(samples)} samples is the tumour: {listed}",
+        path,
+        None,
+        f"cannot tell which of the {len(samples)} samples is the tumour: {listed}",
         hint="pass --tumor-id NAME (no ##tumor_sample header line and no column named TUMOR)",
     )
 
@@ -499,8 +497,17 @@ class _RecordReader:
         self.kept: list[Variant] = []
         self.warnings: list[Warning] = []
         self.stats = dict.fromkeys(
-            ("records", "alleles", "kept", "filtered", "outside_regions", "skipped_sv",
-             "skipped_non_ref", "blank_lines"), 0
+            (
+                "records",
+                "alleles",
+                "kept",
+                "filtered",
+                "outside_regions",
+                "skipped_sv",
+                "skipped_non_ref",
+                "blank_lines",
+            ),
+            0,
         )
         info_af = header.info.get("AF", {})
         self.info_af_per_alt = info_af.get("Number") == "A"
@@ -523,6 +530,9 @@ class _RecordReader:
                 line += 1
         if stderr.errors():  # htslib may stop early on a damaged file without raising
             raise self._record_error(stderr, line)
+        if self.stats["blank_lines"]:
+            count = self.stats["blank_lines"]
+            self.warnings.append(Warning(f"{count} blank line(s) skipped", SourceRef(str(self.path))))
 
     def read_indexed(self, vcf, stderr: _Stderr) -> None:
         assert self.regions is not None
@@ -557,7 +567,9 @@ class _RecordReader:
         if re.search(r"bgzf|gzip|inflate|CRC|EOF", detail, re.I):
             where = f" after line {line - 1}" if line else ""
             return InputFormatError(
-                self.path, None, f"the compressed file is truncated or corrupt{where} ({detail})",
+                self.path,
+                None,
+                f"the compressed file is truncated or corrupt{where} ({detail})",
                 "re-create it with bgzip from the original VCF",
             )
         return InputFormatError(self.path, line, f"malformed record ({detail})", "check this line's columns")
@@ -582,6 +594,9 @@ class _RecordReader:
         passed = filter_text in ("PASS", ".")
         ref = record.REF
         alts = record.ALT
+        if not alts:  # ALT "." : a reference-only site
+            self.stats["skipped_non_ref"] += 1
+            return
         entries = None
         for alt_index, alt in enumerate(alts):
             if alt in _GVCF_ALTS:
@@ -614,13 +629,29 @@ class _RecordReader:
                 called = self.annotation.describe(chosen)
                 gene = called.gene or region_gene
                 consequence, hgvs_c, hgvs_p, transcript = (
-                    called.consequence, called.hgvs_c, called.hgvs_p, called.transcript
+                    called.consequence,
+                    called.hgvs_c,
+                    called.hgvs_p,
+                    called.transcript,
                 )
         vaf, depth, alt_depth = self._allele_fraction(record, ref, alts, alt_index)
         return Variant(
-            chrom=chrom, pos=record.POS, ref=ref, alt=alt, source=source, filter=filter_text, gene=gene,
-            consequence=consequence, hgvs_c=hgvs_c, hgvs_p=hgvs_p, transcript=transcript, vaf=vaf,
-            depth=depth, alt_depth=alt_depth, annotation=kind, sample=self.sample,
+            chrom=chrom,
+            pos=record.POS,
+            ref=ref,
+            alt=alt,
+            source=source,
+            filter=filter_text,
+            gene=gene,
+            consequence=consequence,
+            hgvs_c=hgvs_c,
+            hgvs_p=hgvs_p,
+            transcript=transcript,
+            vaf=vaf,
+            depth=depth,
+            alt_depth=alt_depth,
+            annotation=kind,
+            sample=self.sample,
         )
 
     # -- allele fraction ---------------------------------------------------------------------
@@ -746,20 +777,42 @@ _BCSQ_TO_SO = {
     "start_retained": "start_retained_variant",
 }
 
-_AA3 = {
-    "A": "Ala", "R": "Arg", "N": "Asn", "D": "Asp", "C": "Cys", "Q": "Gln", "E": "Glu", "G": "Gly",
-    "H": "His", "I": "Ile", "L": "Leu", "K": "Lys", "M": "Met", "F": "Phe", "P": "Pro", "S": "Ser",
-    "T": "Thr", "W": "Trp", "Y": "Tyr", "V": "Val", "U": "Sec", "O": "Pyl", "*": "Ter", "X": "Xaa",
-}
+_AA3 = dict(
+    zip(
+        "ARNDCQEGHILKMFPSTWYVUO*X",
+        "Ala Arg Asn Asp Cys Gln Glu Gly His Ile Leu Lys Met Phe Pro Ser Thr Trp Tyr Val Sec Pyl Ter Xaa".split(),
+    )
+)
 
 # Per producer: which header field holds each value (lower-case names).
 _FIELDS = {
-    "vep": {"allele": "allele", "gene": "symbol", "consequence": "consequence", "hgvs_c": "hgvsc",
-            "hgvs_p": "hgvsp", "transcript": "feature", "biotype": "biotype"},
-    "snpeff": {"allele": "allele", "gene": "gene_name", "consequence": "annotation", "hgvs_c": "hgvs.c",
-               "hgvs_p": "hgvs.p", "transcript": "feature_id", "biotype": "transcript_biotype"},
-    "bcsq": {"allele": "", "gene": "gene", "consequence": "consequence", "hgvs_c": "",
-             "hgvs_p": "amino_acid_change", "transcript": "transcript", "biotype": "biotype"},
+    "vep": {
+        "allele": "allele",
+        "gene": "symbol",
+        "consequence": "consequence",
+        "hgvs_c": "hgvsc",
+        "hgvs_p": "hgvsp",
+        "transcript": "feature",
+        "biotype": "biotype",
+    },
+    "snpeff": {
+        "allele": "allele",
+        "gene": "gene_name",
+        "consequence": "annotation",
+        "hgvs_c": "hgvs.c",
+        "hgvs_p": "hgvs.p",
+        "transcript": "feature_id",
+        "biotype": "transcript_biotype",
+    },
+    "bcsq": {
+        "allele": "",
+        "gene": "gene",
+        "consequence": "consequence",
+        "hgvs_c": "",
+        "hgvs_p": "amino_acid_change",
+        "transcript": "transcript",
+        "biotype": "biotype",
+    },
 }
 
 
@@ -837,8 +890,7 @@ class _AnnotationSchema:
             lambda e: bool(e.get("mane_select") or e.get("mane")),
             lambda e: e.get("canonical") == "YES",
             lambda e: bool(region_genes) and self.get(e, "gene") in region_genes,
-            lambda e: bool(self.get(e, "hgvs_p"))
-            and (not has_biotype or self.get(e, "biotype") == "protein_coding"),
+            lambda e: bool(self.get(e, "hgvs_p")) and (not has_biotype or self.get(e, "biotype") == "protein_coding"),
         )
         for test in tests:
             for entry in entries:

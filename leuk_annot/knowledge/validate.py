@@ -6,8 +6,9 @@ Errors read ``annotation_db/rules/ball.yaml: R-BALL-X-01.citations[0]: unknown c
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from ..errors import KnowledgeBaseError
 

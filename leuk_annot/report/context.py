@@ -6,98 +6,32 @@ number is decided here, so the rendering logic is testable without Jinja.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ..knowledge.records import Citation, KnowledgeBase
-from ..model import AnnotationResult, Fusion, Lesion, SourceRef, SubtypeCall, TherapyLink
-from .filters import short_hgvs_p
+from ..knowledge.records import KnowledgeBase
+from ..model import AnnotationResult, Fusion, Lesion, SubtypeCall, TherapyLink
+from .filters import (
+    MISSING,
+    CitationIndex,
+    risk_view,
+    short_hgvs_p,
+    source_view,
+    text_or_missing,
+    vaf_percent,
+)
 from .json_out import defining_lesion_ids, lesion_role
 
 RESEARCH_USE = (
     "For research use only. Not a diagnostic device. Findings must be confirmed by an accredited "
     "laboratory and interpreted by qualified clinicians."
 )
-MISSING = "—"  # shown for unknown values; the JSON keeps null
 _LEVEL_ORDER = {level: i for i, level in enumerate("ABCD")}
 _STATUS_ORDER = {"primary": 0, "additional": 1, "conflicting": 2, "unclassified": 3}
 _RESPONSE_LABEL = {"sensitivity": "Sensitive", "resistance": "Resistant"}
 
 
-class _Citations:
-    """Numbers citation keys in order of first appearance; unknown keys keep their raw key."""
-
-    def __init__(self, known: Mapping[str, Citation]):
-        self._known = known
-        self._numbers: dict[str, int] = {}
-
-    def refs(self, keys: Iterable[str]) -> list[dict[str, Any]]:
-        out = []
-        for key in dict.fromkeys(keys):
-            number = self._numbers.setdefault(key, len(self._numbers) + 1)
-            out.append({"number": number, "key": key, "anchor": f"cite-{number}"})
-        return out
-
-    def listing(self) -> list[dict[str, Any]]:
-        entries = []
-        for key, number in self._numbers.items():
-            cit = self._known.get(key)
-            link = cit.link if cit is not None else None
-            # Only web links become hrefs: a curated "javascript:" or relative URL must never run.
-            if link is not None and not link.startswith(("https://", "http://")):
-                link = None
-            entries.append(
-                {
-                    "number": number,
-                    "anchor": f"cite-{number}",
-                    "key": key,
-                    "text": cit.text if cit is not None else key,
-                    "known": cit is not None,
-                    "link": link,
-                    "link_label": _link_label(cit) if cit is not None else None,
-                    "verified": bool(cit.verified) if cit is not None else False,
-                }
-            )
-        return entries
-
-
-def _link_label(cit: Citation) -> str | None:
-    if cit.pmid:
-        return f"PMID {cit.pmid}"
-    if cit.doi:
-        return f"doi:{cit.doi}"
-    return cit.url
-
-
-def _text(value: object) -> str:
-    return MISSING if value is None or value == "" else str(value)
-
-
-def _vaf_pct(vaf: float | None) -> str:
-    if vaf is None or vaf != vaf:
-        return MISSING
-    return f"{vaf * 100:.1f}%"
-
-
-def _source(ref: SourceRef | None) -> dict[str, str]:
-    """Short "file:line" (or file + record) for tables, the full path for a tooltip."""
-    if ref is None:
-        return {"short": MISSING, "full": ""}
-    name = ref.path.replace("\\", "/").rsplit("/", 1)[-1]
-    where = f":{ref.line}" if ref.line is not None else ""
-    record = f" ({ref.record})" if ref.record else ""
-    full = f"{ref.path}{where}{record}"
-    return {"short": f"{name}{where}{record}", "full": full}
-
-
 def _lesion_source(lesion: Lesion) -> dict[str, str]:
-    return _source(lesion.evidence[0].source if lesion.evidence else None)
-
-
-def _risk(risk: str | None) -> dict[str, str]:
-    if risk is None:
-        return {"value": "", "label": "Not determined", "css": "risk-unknown"}
-    return {"value": risk, "label": risk.capitalize(), "css": "risk-" + risk.replace(" ", "-")}
+    return source_view(lesion.evidence[0].source if lesion.evidence else None)
 
 
 def _low_confidence_reason(lesion: Lesion) -> str:
@@ -121,7 +55,7 @@ class _Builder:
     def __init__(self, result: AnnotationResult, kb: KnowledgeBase):
         self.result = result
         self.kb = kb
-        self.cites = _Citations(kb.citations)
+        self.cites = CitationIndex(kb.citations)
         self.lesions = {lesion.id: lesion for lesion in (*result.lesions, *result.low_confidence)}
         self.subtype_names = {c.subtype_id: c.name for c in result.subtypes}
         self.defining = defining_lesion_ids(result.subtypes)
@@ -133,19 +67,25 @@ class _Builder:
     def primary(self) -> SubtypeCall | None:
         return next((c for c in self.result.subtypes if c.status == "primary"), None)
 
+    def no_primary_text(self) -> str:
+        conflicting = sum(1 for c in self.result.subtypes if c.status == "conflicting")
+        if conflicting:
+            return f"No single subtype: {conflicting} conflicting calls"
+        return "No subtype called"
+
     # -- sections, in the order base.html.j2 shows them --------------------------------------
     def header(self, created: str | None) -> dict[str, Any]:
         prov = self.result.provenance
         primary = self.primary()
         if primary is None:
-            summary = "No subtype called"
+            summary = self.no_primary_text()
         else:
             extra = sum(1 for c in self.result.subtypes if c.status in ("additional", "conflicting"))
             summary = primary.name + (f" (+{extra} further call{'s' if extra > 1 else ''})" if extra else "")
         return {
             "sample_id": self.result.sample_id,
             "subtype_summary": summary,
-            "risk": _risk(self.result.prognosis.risk),
+            "risk": risk_view(self.result.prognosis.risk),
             "leuk_annot_version": prov.leuk_annot_version,
             "annotation_db_version": prov.annotation_db_version,
             "genome_build": self.result.genome_build,
@@ -160,25 +100,23 @@ class _Builder:
             primary_view = {
                 "name": primary.name,
                 "icc_name": primary.icc_name,
-                "class": _text(primary.subtype_class),
+                "class": text_or_missing(primary.subtype_class),
                 "lineage": primary.lineage,
                 "confidence": primary.confidence,
-                "rule_id": _text(primary.rule_id),
+                "rule_id": text_or_missing(primary.rule_id),
                 "supporting": ", ".join(self.lesion_label(i) for i in primary.supporting) or MISSING,
                 "refs": self.cites.refs(primary.citations),
             }
         others = [
-            {"name": c.name, "status": c.status, "rule_id": _text(c.rule_id)}
+            {"name": c.name, "status": c.status, "rule_id": text_or_missing(c.rule_id)}
             for c in self.result.subtypes
             if c.status in ("additional", "conflicting")
         ]
         basis = [
             {
                 "label": f.label,
-                "risk": _risk(f.risk),
-                "source": self.lesion_label(f.source)
-                if f.source in self.lesions
-                else self.subtype_names.get(f.source, f.source),
+                "risk": risk_view(f.risk),
+                "source": self._basis_source(f.source, f.label),
                 "rule_id": f.rule_id,
                 "refs": self.cites.refs(f.citations),
             }
@@ -186,8 +124,9 @@ class _Builder:
         ]
         return {
             "primary": primary_view,
+            "no_primary_text": self.no_primary_text(),
             "other_calls": others,
-            "risk": _risk(prog.risk),
+            "risk": risk_view(prog.risk),
             "risk_basis": basis,
             "risk_policy": prog.policy,
             "actionable": self.actionable(),
@@ -203,6 +142,11 @@ class _Builder:
                 {"topic": a.topic, "reason": a.reason} for a in self.result.assessments if not a.assessed
             ],
         }
+
+    def _basis_source(self, source: str, label: str) -> str:
+        """The factor's source as a name, or "" when the label already says it."""
+        name = self.lesion_label(source) if source in self.lesions else self.subtype_names.get(source, source)
+        return "" if name == label else name
 
     def _group_label(self, link: TherapyLink) -> str:
         if link.lesion_ids:
@@ -251,18 +195,18 @@ class _Builder:
             supporting = []
             for lid in c.supporting:
                 lesion = self.lesions.get(lid)
-                src = _lesion_source(lesion) if lesion is not None else _source(None)
+                src = _lesion_source(lesion) if lesion is not None else source_view(None)
                 supporting.append({"label": self.lesion_label(lid), "source": src})
             rows.append(
                 {
                     "name": c.name,
                     "icc_name": c.icc_name,
-                    "class": _text(c.subtype_class),
+                    "class": text_or_missing(c.subtype_class),
                     "lineage": c.lineage,
                     "confidence": c.confidence,
                     "status": c.status,
                     "status_label": c.status.capitalize(),
-                    "rule_id": _text(c.rule_id),
+                    "rule_id": text_or_missing(c.rule_id),
                     "supporting": supporting,
                     "note": c.note or "",
                     "refs": self.cites.refs(c.citations),
@@ -277,7 +221,7 @@ class _Builder:
                 "role": r.role,
                 "category": r.category.replace("_", " "),
                 "relapse": r.relapse,
-                "risk": _risk(r.risk) if r.risk else None,
+                "risk": risk_view(r.risk) if r.risk else None,
                 "rule_id": r.rule_id,
                 "note": r.note or "",
                 "refs": self.cites.refs(r.citations),
@@ -289,10 +233,10 @@ class _Builder:
             "label": lesion.label,
             "kind": lesion.kind.value.replace("_", " "),
             "genes": ", ".join(lesion.genes),
-            "hgvs_c": _text(lesion.hgvs_c),
-            "hgvs_p": _text(short_hgvs_p(lesion.hgvs_p)),
+            "hgvs_c": text_or_missing(lesion.hgvs_c),
+            "hgvs_p": text_or_missing(short_hgvs_p(lesion.hgvs_p)),
             "hgvs_p_full": lesion.hgvs_p or "",
-            "vaf": _vaf_pct(lesion.vaf),
+            "vaf": vaf_percent(lesion.vaf),
             "confidence": lesion.confidence,
             "headline_role": headline or "",
             "roles": roles,
@@ -342,7 +286,7 @@ class _Builder:
                 rows.append(
                     {
                         "label": lesion.label,
-                        "vaf": _vaf_pct(lesion.vaf),
+                        "vaf": vaf_percent(lesion.vaf),
                         "confidence": lesion.confidence,
                         "roles": "; ".join(dict.fromkeys(r.role for r in relapse_roles)),
                         "rule_ids": ", ".join(dict.fromkeys(r.rule_id for r in relapse_roles)),
@@ -374,7 +318,7 @@ class _Builder:
         return {"rows": items, "any_not_assessed": any(not a.assessed for a in self.result.assessments)}
 
     def warnings(self) -> list[dict[str, Any]]:
-        return [{"message": w.message, "source": _source(w.source)} for w in self.result.warnings]
+        return [{"message": w.message, "source": source_view(w.source)} for w in self.result.warnings]
 
     def provenance(self, created: str | None) -> dict[str, Any]:
         prov = self.result.provenance

@@ -1,0 +1,38 @@
+"""Shared fixtures: repository paths, the shipped knowledge base, and the --update-golden switch."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+TEST_DATA = REPO / "test_data"
+CASES = TEST_DATA / "cases"
+SHARED = REPO.parent / "shared"
+REAL_DATA = SHARED / "real_data"
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true",
+                     help="rewrite tests/golden/ from the current output (explain every diff in the commit)")
+
+
+@pytest.fixture(scope="session")
+def update_golden(request) -> bool:
+    return request.config.getoption("--update-golden")
+
+
+@pytest.fixture(scope="session")
+def kb():
+    from leuk_annot.knowledge import load_knowledge
+
+    return load_knowledge()
+
+
+@pytest.fixture(scope="session")
+def real_data() -> Path:
+    """The shared third-party files; CI has shared/ beside the clone, so absence is a failure."""
+    if not REAL_DATA.is_dir():
+        pytest.fail(f"shared real data not found at {REAL_DATA}: clone the project beside shared/")
+    return REAL_DATA

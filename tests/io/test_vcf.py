@@ -1,0 +1,576 @@
+"""Tests for the VCF reader: samples, VAF, annotations, regions, genome build and bad input."""
+
+from __future__ import annotations
+
+import gzip
+import re
+import shutil
+from pathlib import Path
+from urllib.parse import unquote
+
+import pysam
+import pytest
+
+from leuk_annot.errors import GenomeBuildError, InputFormatError, UnknownFormatError
+from leuk_annot.io.base import Region
+from leuk_annot.io.vcf import read_vcf
+
+REPO = Path(__file__).resolve().parents[2]
+DATA = REPO / "test_data" / "vcf"
+REAL = REPO / ".." / "shared" / "real_data"
+REAL_VCF = REAL / "vcf"
+
+ABL1_38 = Region("9", 130713946, 130887675, "ABL1")
+NRAS_38 = Region("1", 114704469, 114716771, "NRAS")
+
+
+def by_key(result):
+    return {(v.chrom, v.pos, v.alt): v for v in result.events}
+
+
+def record_line(path: Path, chrom: str, pos: int) -> int:
+    """1-based line of the first record at chrom:pos, found by reading the text independently."""
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt") as handle:
+        for number, line in enumerate(handle, start=1):
+            fields = line.split("\t", 2)
+            if not line.startswith("#") and fields[0] == chrom and fields[1] == str(pos):
+                return number
+    raise AssertionError(f"{chrom}:{pos} not in {path}")
+
+
+def bgzip_and_index(src: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / src.name
+    shutil.copy(src, copy)
+    return Path(pysam.tabix_index(str(copy), preset="vcf", force=True))
+
+
+# --------------------------------------------------------------------------------------------
+# tumour sample, VAF, FILTER
+# --------------------------------------------------------------------------------------------
+
+
+def test_mutect2_tumor_sample_header_chooses_the_second_column():
+    result = read_vcf(DATA / "mutect2_tumor_normal.grch38.vcf")
+    assert result.format == "vcf"
+    assert result.sample == "P001_T"
+    assert {v.sample for v in result.events} == {"P001_T"}
+    t315i = by_key(result)[("9", 130872896, "T")]
+    # AD 60,40 in the tumour column (normal is 45,0); FORMAT AF says 0.398 but AD comes first.
+    assert (t315i.vaf, t315i.depth, t315i.alt_depth) == (0.4, 100, 40)
+
+
+def test_tumor_id_overrides_header_and_unknown_id_lists_samples():
+    result = read_vcf(DATA / "mutect2_tumor_normal.grch38.vcf", tumor_id="P001_N")
+    assert result.sample == "P001_N"
+    assert by_key(result)[("9", 130872896, "T")].vaf == 0.0
+    with pytest.raises(InputFormatError, match=r"mutect2_tumor_normal\.grch38\.vcf: .*'P9'.*P001_N, P001_T"):
+        read_vcf(DATA / "mutect2_tumor_normal.grch38.vcf", tumor_id="P9")
+
+
+def test_strelka_tumor_column_and_tier1_counts():
+    result = read_vcf(DATA / "strelka_somatic.hg19.vcf")
+    assert result.sample == "TUMOR"
+    events = by_key(result)
+    snv = events[("9", 133748283, "T")]
+    assert (snv.vaf, snv.depth, snv.alt_depth) == (0.3, 100, 30)  # TU 30 / (CU 70 + TU 30)
+    indel = events[("9", 133750400, "A")]
+    assert (indel.vaf, indel.depth, indel.alt_depth) == (0.25, 60, 15)  # TIR 15 / (TAR 45 + TIR 15)
+    assert ("9", 133760000, "A") not in events  # LowEVS
+
+
+def test_ambiguous_samples_need_tumor_id():
+    with pytest.raises(InputFormatError, match=r"two_samples_unlabelled.*SAMPLE_A, SAMPLE_B.*--tumor-id"):
+        read_vcf(DATA / "two_samples_unlabelled.grch38.vcf")
+    result = read_vcf(DATA / "two_samples_unlabelled.grch38.vcf", tumor_id="SAMPLE_B")
+    assert result.events[0].vaf == pytest.approx(10 / 30)
+
+
+def test_multiallelic_record_is_split_with_per_allele_vaf():
+    result = read_vcf(DATA / "mutect2_tumor_normal.grch38.vcf")
+    g12d = by_key(result)[("1", 114716126, "T")]
+    g12v = by_key(result)[("1", 114716126, "A")]
+    assert g12d.vaf == pytest.approx(5 / 18) and g12d.alt_depth == 5 and g12d.depth == 18
+    assert g12v.vaf == pytest.approx(3 / 18) and g12v.alt_depth == 3
+    assert (g12d.hgvs_p, g12v.hgvs_p) == ("p.Gly12Asp", "p.Gly12Val")  # by ALLELE_NUM
+
+
+def test_alt_edge_cases_and_vaf_cascade():
+    result = read_vcf(DATA / "alleles_and_depths.grch38.vcf")
+    events = by_key(result)
+    assert ("1", 1000, "G") in events and len([k for k in events if k[1] == 1000 and k[0] == "1"]) == 1
+    assert events[("1", 1000, "G")].vaf == pytest.approx(10 / 35)  # AD 20,10,5,0 incl. * and NON_REF
+    assert result.stats["skipped_sv"] == 2  # <DEL> and the breakend
+    assert result.stats["skipped_non_ref"] == 3  # *, <NON_REF>, "."
+    assert not any(k[1] in (2000, 3000, 9000) for k in events)
+    assert (events[("1", 4000, "T")].vaf, events[("1", 4000, "T")].depth) == (0.25, 80)  # FORMAT AF
+    assert events[("1", 4000, "T")].alt_depth is None
+    assert (events[("1", 5000, "T")].vaf, events[("1", 5000, "T")].depth) == (0.25, 40)  # AO/RO
+    assert events[("1", 6000, "G")].vaf == pytest.approx(5 / 50)
+    assert events[("1", 7000, "T")].vaf == pytest.approx(12 / 40)  # AD REF missing: alt / DP
+    assert events[("1", 8000, "T")].vaf is None
+    assert [round(events[("2", 1000, a)].vaf, 6) for a in "ATG"] == [0.25, 0.15, 0.1]
+
+
+def test_filtered_records_dropped_by_default_and_kept_on_request():
+    default = read_vcf(DATA / "mutect2_tumor_normal.grch38.vcf")
+    everything = read_vcf(DATA / "mutect2_tumor_normal.grch38.vcf", include_filtered=True)
+    assert ("9", 130714000, "A") not in by_key(default)
+    assert by_key(everything)[("9", 130714000, "A")].filter == "weak_evidence"
+    assert default.stats["filtered"] == everything.stats["filtered"] == 1
+    assert (default.stats["kept"], everything.stats["kept"]) == (4, 5)
+    assert len(default.events) == 4
+
+
+def test_sites_only_vcf_uses_info_af_and_keeps_dot_filter():
+    result = read_vcf(DATA / "sites_only.grch38.vcf")
+    assert result.sample is None
+    events = by_key(result)
+    assert events[("9", 130872896, "T")].vaf == 0.31
+    assert (events[("9", 130872900, "A")].vaf, events[("9", 130872900, "C")].vaf) == (0.1, 0.2)
+    assert events[("9", 130872900, "A")].filter == "."
+    assert ("9", 130872910, "A") not in events  # lowqual
+    assert all(v.chrom == "9" for v in result.events)  # chr prefix stripped
+
+
+def test_header_only_vcf_is_valid_and_empty():
+    result = read_vcf(DATA / "header_only.grch38.vcf")
+    assert result.events == [] and result.stats["records"] == 0 and result.sample == "TUMOR"
+
+
+def test_line_numbers_and_record_locators_point_into_the_file():
+    path = DATA / "mutect2_tumor_normal.grch38.vcf"
+    for variant in read_vcf(path, include_filtered=True).events:
+        assert variant.source.path == str(path)
+        assert variant.source.line == record_line(path, "chr" + variant.chrom, variant.pos)
+        assert variant.source.record == f"chr{variant.chrom}:{variant.pos} {variant.ref}>{variant.alt}"
+
+
+# --------------------------------------------------------------------------------------------
+# consequence annotations
+# --------------------------------------------------------------------------------------------
+
+
+def test_vep_prefers_mane_over_canonical_and_strips_hgvs_prefixes():
+    """T315I: entry 1 (p.Thr334Ile) is CANONICAL=YES only, entry 2 (p.Thr315Ile) MANE_SELECT only."""
+    t315i = by_key(read_vcf(DATA / "mutect2_tumor_normal.grch38.vcf"))[("9", 130872896, "T")]
+    assert t315i.gene == "ABL1"
+    assert t315i.consequence == ("missense_variant",)
+    assert (t315i.hgvs_c, t315i.hgvs_p) == ("c.944C>T", "p.Thr315Ile")
+    assert t315i.transcript == "ENST00000318560"
+    assert t315i.annotation == "vep"
+
+
+def test_vep_without_allele_num_matches_minimised_alleles():
+    events = by_key(read_vcf(DATA / "vep_allele_match.grch37.vcf"))
+    assert events[("9", 133748283, "T")].hgvs_p == "p.Thr315Ile"  # CANONICAL=YES, listed second
+    assert events[("9", 133750300, "AGG")].hgvs_p == "p.Lys368ArgfsTer12"  # Allele "GG"
+    assert events[("9", 133750400, "A")].hgvs_p == "p.Leu400del"  # Allele "-"
+    assert events[("9", 133750500, "A")].hgvs_p == "p.Leu420="  # %3D decoded
+    assert events[("9", 133750600, "T")].hgvs_p == "p.Pro434Ser"  # first bases differ: kept as is
+    assert events[("9", 133750600, "CTT")].hgvs_p == "p.Ser434dup"
+    assert events[("9", 133750700, "C")].hgvs_c == "c.1401delA"  # shared anchor dropped: "-"
+    assert events[("9", 133750700, "CAA")].hgvs_c == "c.1401dupA"  # ... and "AA"
+
+
+def test_vep_is_recognised_by_description_even_when_the_tag_is_ann():
+    [variant] = read_vcf(DATA / "vep_tag_named_ann.grch38.vcf").events
+    assert variant.annotation == "vep"
+    assert variant.hgvs_p == "p.Thr334Ile"  # PICK=1 wins over CANONICAL=YES
+    assert variant.vaf is None  # sites-only, no AF
+
+
+def test_snpeff_ann_matches_allele_and_takes_first_coding_entry():
+    result = read_vcf(DATA / "snpeff_ann.grch38.vcf")
+    events = by_key(result)
+    t315i = events[("9", 130872896, "T")]
+    assert t315i.annotation == "snpeff"
+    assert (t315i.gene, t315i.hgvs_p, t315i.transcript) == ("ABL1", "p.Thr315Ile", "ENST00000318560.6")
+    assert events[("1", 114716126, "T")].hgvs_p == "p.Gly12Asp"
+    assert events[("1", 114716126, "A")].hgvs_p == "p.Gly12Val"
+
+
+def test_region_gene_breaks_the_tie_when_no_transcript_flag_exists():
+    regions = [Region("9", 130713946, 130887675, "LINC00000")]
+    t315i = by_key(read_vcf(DATA / "snpeff_ann.grch38.vcf", regions=regions))[("9", 130872896, "T")]
+    assert t315i.gene == "LINC00000" and t315i.hgvs_p is None
+
+
+def test_bcsq_terms_and_amino_acid_changes_become_so_and_hgvs():
+    events = by_key(read_vcf(DATA / "bcsq.grch37.vcf"))
+    assert {v.annotation for v in events.values()} == {"bcsq"}
+    t315i = events[("9", 133748283, "T")]
+    assert (t315i.gene, t315i.consequence, t315i.hgvs_p) == ("ABL1", ("missense_variant",), "p.Thr315Ile")
+    assert events[("9", 133750500, "A")].hgvs_p == "p.Leu420="
+    assert events[("9", 133750500, "A")].consequence == ("synonymous_variant",)
+    assert events[("9", 133738363, "T")].hgvs_p == "p.Gln255Ter"
+    deletion = events[("9", 133750550, "C")]
+    assert deletion.consequence == ("inframe_deletion", "splice_region_variant")
+    assert deletion.hgvs_p == "p.Leu441del"
+
+
+def test_unannotated_variant_takes_the_region_gene():
+    regions = [Region("9", 133589333, 133763062, "ABL1"), Region("9", 133700000, 133800000, "LATER")]
+    result = read_vcf(DATA / "strelka_somatic.hg19.vcf", regions=regions)
+    assert {v.gene for v in result.events} == {"ABL1"}  # first region by start
+    assert {v.annotation for v in result.events} == {"none"}
+    assert all(v.hgvs_p is None and v.consequence == () for v in result.events)
+
+
+# --------------------------------------------------------------------------------------------
+# regions and indexed fetches
+# --------------------------------------------------------------------------------------------
+
+
+def test_regions_keep_only_alleles_inside():
+    result = read_vcf(DATA / "mutect2_tumor_normal.grch38.vcf", regions=[ABL1_38])
+    assert {(v.chrom, v.pos) for v in result.events} == {("9", 130872896)}
+    assert result.stats["outside_regions"] == 2
+
+
+def comparable(result):
+    return [(v.chrom, v.pos, v.ref, v.alt, v.filter, v.gene, v.hgvs_p, v.vaf) for v in result.events]
+
+
+@pytest.mark.parametrize("fixture", ["mutect2_tumor_normal.grch38.vcf", "alleles_and_depths.grch38.vcf"])
+def test_indexed_fetch_equals_streaming(tmp_path, fixture):
+    # Overlapping and duplicated regions, chr-prefixed and plain contig styles in the files.
+    regions = [
+        ABL1_38,
+        Region("9", 130850000, 130880000, "ABL1"),
+        NRAS_38,
+        NRAS_38,
+        Region("chr1", 900, 6500, "TEST1"),
+        Region("2", 1, 5000, "TEST2"),
+    ]
+    plain = read_vcf(DATA / fixture, regions=regions, include_filtered=True)
+    indexed_path = bgzip_and_index(DATA / fixture, tmp_path)
+    indexed = read_vcf(indexed_path, regions=regions, include_filtered=True)
+    assert plain.events and comparable(indexed) == comparable(plain)
+    assert len({(v.chrom, v.pos, v.alt) for v in indexed.events}) == len(indexed.events)
+    assert all(v.source.line is None for v in indexed.events)
+    assert all(v.source.line is not None for v in plain.events)
+    # without regions the indexed file streams and still knows line numbers
+    streamed = read_vcf(indexed_path, include_filtered=True)
+    assert all(v.source.line for v in streamed.events)
+
+
+def test_bgzipped_file_without_index_is_streamed_silently(tmp_path, capfd):
+    path = tmp_path / "calls.vcf.gz"
+    pysam.tabix_compress(str(DATA / "mutect2_tumor_normal.grch38.vcf"), str(path))
+    result = read_vcf(path, regions=[ABL1_38])
+    assert [v.pos for v in result.events] == [130872896]
+    assert result.events[0].source.line == record_line(path, "chr9", 130872896)
+    assert capfd.readouterr().err == ""
+
+
+def test_bcf_is_read_without_line_numbers(tmp_path):
+    bcf = tmp_path / "calls.bcf"
+    with pysam.VariantFile(str(DATA / "mutect2_tumor_normal.grch38.vcf")) as src:
+        with pysam.VariantFile(str(bcf), "wb", header=src.header) as out:
+            for record in src:
+                out.write(record)
+    result = read_vcf(bcf)
+    expected = read_vcf(DATA / "mutect2_tumor_normal.grch38.vcf")
+    assert comparable(result) == comparable(expected)
+    assert all(v.source.line is None for v in result.events)
+
+
+def test_htslib_noise_never_reaches_stderr(capfd):
+    read_vcf(REAL_VCF / "pcgr_T001-BRCA.grch38.vcf.gz", genome="GRCh38")  # contigs not in header
+    read_vcf(DATA / "sites_only.grch38.vcf")  # undefined FILTER and contig
+    assert capfd.readouterr().err == ""
+
+
+def test_htslib_warnings_become_report_warnings():
+    result = read_vcf(DATA / "sites_only.grch38.vcf")
+    messages = " ".join(w.message for w in result.warnings)
+    assert "chr9" in messages and "lowqual" in messages
+
+
+# --------------------------------------------------------------------------------------------
+# genome build
+# --------------------------------------------------------------------------------------------
+
+BUILD_CASES = [
+    (["##contig=<ID=chr1,length=248956422>"], "GRCh38", "##contig length of chr1 = 248956422"),
+    (["##contig=<ID=1,length=249250621>"], "GRCh37", "##contig length of 1 = 249250621"),
+    (["##contig=<ID=chr21,length=1>", "##contig=<ID=chrX,length=155270560>"], "GRCh37", "chrX"),
+    (["##contig=<ID=X,length=156040895>"], "GRCh38", "##contig length of X"),
+    (["##reference=file:///ref/human_g1k_v37.fasta"], "GRCh37", "##reference"),
+    (["##reference=file:///ref/hs37d5.fa"], "GRCh37", "##reference"),
+    (["##reference=/refs/Homo_sapiens_assembly38.fasta"], "GRCh38", "##reference"),
+    (["##reference=hg19.fa"], "GRCh37", "##reference"),
+    (["##contig=<ID=21,length=46709983,assembly=hg38>"], "GRCh38", "assembly=hg38"),
+    (["##contig=<ID=21,length=48129895,assembly=b37>"], "GRCh37", "assembly=b37"),
+    (['##VEP="v110" cache="/c" assembly="GRCh37.p13"'], "GRCh37", 'assembly="GRCh37.p13"'),
+    (['##SnpEffCmd="SnpEff  -v GRCh38.99 in.vcf "'], "GRCh38", "##SnpEffCmd"),
+    # contig lengths outrank a contradicting token
+    (["##reference=hg19.fa", "##contig=<ID=chr1,length=248956422>"], "GRCh38", "##contig length"),
+]
+
+
+def write_vcf(tmp_path: Path, meta: list[str], name: str = "h.vcf") -> Path:
+    path = tmp_path / name
+    path.write_text(
+        "##fileformat=VCFv4.2\n"
+        + "".join(m + "\n" for m in meta)
+        + "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n1\t100\t.\tC\tT\t.\tPASS\t.\n"
+    )
+    return path
+
+
+@pytest.mark.parametrize("meta, build, evidence", BUILD_CASES)
+def test_build_detection_cascade(tmp_path, meta, build, evidence):
+    result = read_vcf(write_vcf(tmp_path, meta))
+    assert result.genome_build == build
+    assert evidence in result.build_evidence and build in result.build_evidence
+
+
+def test_contradicting_token_is_reported_as_a_warning(tmp_path):
+    result = read_vcf(write_vcf(tmp_path, ["##reference=hg19.fa", "##contig=<ID=chr1,length=248956422>"]))
+    assert any("GRCh37" in w.message for w in result.warnings)
+
+
+def test_no_build_evidence_needs_genome(tmp_path):
+    with pytest.raises(GenomeBuildError, match=r"no_build_evidence\.vcf: cannot determine.*--genome"):
+        read_vcf(DATA / "no_build_evidence.vcf")
+    for given in ("GRCh38", "hg38"):
+        result = read_vcf(DATA / "no_build_evidence.vcf", genome=given)
+        assert result.genome_build == "GRCh38"
+        assert result.build_evidence == "--genome GRCh38 (header has no build evidence)"
+
+
+def test_stated_build_must_not_contradict_contig_lengths():
+    with pytest.raises(GenomeBuildError, match=r"strelka_somatic\.hg19\.vcf: --genome GRCh38.*GRCh37.*chr1"):
+        read_vcf(DATA / "strelka_somatic.hg19.vcf", genome="GRCh38")
+    agreed = read_vcf(DATA / "strelka_somatic.hg19.vcf", genome="hg19")
+    assert agreed.genome_build == "GRCh37" and "header agrees" in agreed.build_evidence
+
+
+def test_unknown_build_name_is_refused():
+    with pytest.raises(GenomeBuildError, match=r"no_build_evidence\.vcf: unknown genome build 'NCBI36'"):
+        read_vcf(DATA / "no_build_evidence.vcf", genome="NCBI36")
+
+
+# --------------------------------------------------------------------------------------------
+# bad input
+# --------------------------------------------------------------------------------------------
+
+
+def test_empty_file():
+    with pytest.raises(InputFormatError, match=r"empty\.vcf: the file is empty \(0 bytes\)"):
+        read_vcf(DATA / "empty.vcf")
+
+
+def test_tsv_passed_as_vcf_says_what_the_first_line_is():
+    with pytest.raises(UnknownFormatError, match=r"not_a_vcf\.tsv:1: not a VCF: the first line is '#gene1"):
+        read_vcf(DATA / "not_a_vcf.tsv")
+
+
+def test_missing_chrom_line_points_at_first_record():
+    with pytest.raises(InputFormatError, match=r"missing_chrom_line\.vcf:3: the '#CHROM' header line is missing"):
+        read_vcf(DATA / "missing_chrom_line.vcf")
+
+
+def test_header_ending_without_chrom_line(tmp_path):
+    path = tmp_path / "cut.vcf"
+    path.write_text("##fileformat=VCFv4.2\n##contig=<ID=1,length=248956422>\n")
+    with pytest.raises(InputFormatError, match=r"cut\.vcf: the '#CHROM' header line is missing"):
+        read_vcf(path)
+
+
+def test_space_separated_column_line():
+    with pytest.raises(InputFormatError, match=r"bad_columns\.vcf:3: the column header line"):
+        read_vcf(DATA / "bad_columns.vcf")
+
+
+def test_non_numeric_pos_names_the_line(capfd):
+    with pytest.raises(InputFormatError, match=r"bad_pos\.grch38\.vcf:5: POS '12x4' is not a number"):
+        read_vcf(DATA / "bad_pos.grch38.vcf")
+    assert capfd.readouterr().err == ""
+
+
+def _big_vcf(tmp_path: Path) -> Path:
+    lines = [
+        "##fileformat=VCFv4.2",
+        "##contig=<ID=1,length=248956422>",
+        "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO",
+    ]
+    lines += [f"1\t{1000 + 10 * i}\t.\tC\tT\t.\tPASS\tN={i * 7919 % 100003}" for i in range(6000)]
+    path = tmp_path / "big.vcf"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+@pytest.mark.parametrize("compress", ["bgzip", "gzip"])
+def test_truncated_compressed_file(tmp_path, capfd, compress):
+    big = _big_vcf(tmp_path)
+    whole = tmp_path / "whole.vcf.gz"
+    if compress == "bgzip":
+        pysam.tabix_compress(str(big), str(whole))
+    else:
+        whole.write_bytes(gzip.compress(big.read_bytes()))
+    cut = tmp_path / "cut.vcf.gz"
+    cut.write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])
+    with pytest.raises(InputFormatError, match=r"cut\.vcf\.gz: the compressed file is truncated or corrupt"):
+        read_vcf(cut)
+    assert capfd.readouterr().err == ""
+
+
+def test_truncated_inside_the_header(tmp_path):
+    whole = gzip.compress((DATA / "mutect2_tumor_normal.grch38.vcf").read_bytes())
+    cut = tmp_path / "head.vcf.gz"
+    cut.write_bytes(whole[:200])
+    with pytest.raises(InputFormatError, match=r"head\.vcf\.gz: the compressed file is truncated or corrupt"):
+        read_vcf(cut)
+
+
+# --------------------------------------------------------------------------------------------
+# real third-party files (../shared/real_data)
+# --------------------------------------------------------------------------------------------
+
+
+def annotation_fields(path: Path, tag: str) -> list[str]:
+    """Field names of an annotation tag, read from the raw header text."""
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt") as handle:
+        for line in handle:
+            if line.startswith(f"##INFO=<ID={tag},"):
+                text = re.split(r"Format: |Functional annotations: ", line)[1]
+                return [f.strip(" '\">\n") for f in text.strip().rstrip(">").strip("\"' ").split("|")]
+    raise AssertionError(f"no {tag} header in {path}")
+
+
+def raw_records(path: Path):
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt") as handle:
+        for line in handle:
+            if not line.startswith("#"):
+                cols = line.rstrip("\n").split("\t")
+                info = dict(kv.split("=", 1) for kv in cols[7].split(";") if "=" in kv)
+                yield cols[0], int(cols[1]), cols[3], cols[4], info
+
+
+@pytest.mark.parametrize("name", ["vep/vatools_snvs_and_indels.vep.vcf", "vep/vatools_single_missense.vep.vcf"])
+def test_real_vep_files_match_their_canonical_csq_entry(name):
+    path = REAL_VCF / name
+    fields = annotation_fields(path, "CSQ")
+    result = read_vcf(path)
+    assert result.genome_build == "GRCh37"  # ##reference ... GRCh37-lite.fa.gz
+    events = by_key(result)
+    n = 0
+    for chrom, pos, _ref, alt, info in raw_records(path):
+        entries = [dict(zip(fields, e.split("|"))) for e in info["CSQ"].split(",")]
+        canonical = [e for e in entries if e["CANONICAL"] == "YES"] or entries
+        variant = events[(chrom, pos, alt)]
+        assert variant.gene == canonical[0]["SYMBOL"]
+        hgvsp = unquote(canonical[0]["HGVSp"]).split(":", 1)[-1] or None
+        assert variant.hgvs_p == hgvsp
+        n += 1
+    assert n == len(result.events) > 0
+
+
+def test_real_vep_known_values():
+    events = by_key(read_vcf(REAL_VCF / "vep/vatools_snvs_and_indels.vep.vcf"))
+    assert (events[("22", 18644673, "T")].gene, events[("22", 18644673, "T")].hgvs_p) == ("USP18", "p.Ala124Val")
+    assert (events[("6", 41754573, "CCTT")].gene, events[("6", 41754573, "CCTT")].hgvs_p) == (
+        "PRICKLE4",
+        "p.Leu287dup",
+    )
+    assert events[("6", 43250725, "G")].hgvs_p == "p.Glu750del"
+    [single] = read_vcf(REAL_VCF / "vep/vatools_single_missense.vep.vcf").events
+    assert (single.gene, single.hgvs_c, single.hgvs_p) == ("USP18", "c.371C>T", "p.Ala124Val")
+    assert single.consequence == ("missense_variant",)
+
+
+def test_real_snpeff_mutect2_file():
+    path = REAL_VCF / "snpeff/syn3_mutect2.snpeff_ann.vcf.gz"
+    fields = annotation_fields(path, "ANN")
+    result = read_vcf(path)
+    assert (result.sample, result.genome_build) == ("syn3_tumor", "GRCh38")
+    events = by_key(result)
+    raw = list(raw_records(path))
+    assert len(result.events) == len(raw) == 1362
+    checked_p = 0
+    for chrom, pos, _ref, alt, info in raw[::7]:
+        entries = [dict(zip(fields, e.split("|"))) for e in info["ANN"].split(",")]
+        own = [e for e in entries if e["Allele"] == alt]
+        coding = [e for e in own if e["Transcript_BioType"] == "protein_coding" and e["HGVS.p"]]
+        expected = (coding or own)[0]
+        variant = events[(chrom, pos, alt)]
+        assert variant.annotation == "snpeff"
+        assert variant.gene == expected["Gene_Name"]
+        assert variant.hgvs_p == (expected["HGVS.p"] or None)
+        checked_p += bool(variant.hgvs_p)
+    assert checked_p > 5
+
+
+def test_real_snpeff_vaf_from_tumour_ad():
+    path = REAL_VCF / "snpeff/syn3_mutect2.snpeff_ann.vcf.gz"
+    first = read_vcf(path).events[0]
+    # raw tumour column of the first record: 0/1:20,11:0.367:31:...
+    assert (first.pos, first.alt_depth, first.depth) == (1324300, 11, 31)
+    assert first.source.line == record_line(path, "1", 1324300)
+
+
+def test_real_pcgr_unannotated_vcf():
+    path = REAL_VCF / "pcgr_T001-BRCA.grch38.vcf.gz"
+    with pytest.raises(GenomeBuildError, match=r"pcgr_T001-BRCA\.grch38\.vcf\.gz: cannot determine"):
+        read_vcf(path)
+    result = read_vcf(path, genome="GRCh38")
+    raw = list(raw_records(path))
+    assert len(result.events) == len(raw) == 196
+    assert {v.annotation for v in result.events} == {"none"}
+    assert all(v.gene is None for v in result.events)
+    v = result.events[0]
+    assert v.source.line == record_line(path, raw[0][0], raw[0][1])
+
+
+def gene_span(symbol: str) -> Region:
+    path = REAL / "knowledge/genes/ensembl_genes_GRCh38.MDALL_info_gtf_hg38.tsv.gz"
+    with gzip.open(path, "rt") as handle:
+        header = handle.readline().rstrip("\n").split("\t")
+        for line in handle:
+            row = dict(zip(header, line.rstrip("\n").split("\t")))
+            if row["gene_name"] == symbol:
+                return Region(row["chr"], int(row["start"]), int(row["end"]), symbol)
+    raise AssertionError(symbol)
+
+
+def test_real_vcf2maf_tumor_normal_against_expected_maf():
+    genes = ("RUNX1", "ERG", "TMPRSS2", "U2AF1")
+    regions = [gene_span(g) for g in genes]
+    result = read_vcf(REAL_VCF / "vcf2maf_test_b38.vcf", regions=regions, genome="GRCh38")
+    assert result.sample == "TUMOR"
+    events = {(v.chrom, v.pos): v for v in result.events}
+    lines = (REAL_VCF / "vcf2maf_test_b38_output.vep.maf").read_text().splitlines()
+    header = lines[1].split("\t")
+    checked = 0
+    for line in lines[2:]:
+        row = dict(zip(header, line.split("\t")))
+        if row["Hugo_Symbol"] not in genes:
+            assert (row["Chromosome"], int(row["vcf_pos"])) not in events  # outside the four genes
+            continue
+        variant = events[(row["Chromosome"], int(row["vcf_pos"]))]
+        assert variant.gene == row["Hugo_Symbol"]
+        alt = int(row["t_alt_count"])
+        if row["t_ref_count"] not in ("", "."):
+            assert variant.vaf == pytest.approx(alt / (int(row["t_ref_count"]) + alt), abs=1e-6)
+        else:  # REF count missing in AD: alt reads over DP (= MAF t_depth)
+            assert variant.vaf == pytest.approx(alt / int(row["t_depth"]), abs=1e-6)
+        checked += 1
+    assert checked == len(result.events) == 19
+
+
+def test_crlf_line_endings_and_blank_lines_are_tolerated(tmp_path):
+    text = (DATA / "mutect2_tumor_normal.grch38.vcf").read_text()
+    path = tmp_path / "windows.vcf"
+    path.write_bytes(text.replace("\n", "\r\n").replace("\r\nchr9\t130714000", "\r\n\r\nchr9\t130714000").encode())
+    result = read_vcf(path)
+    expected = read_vcf(DATA / "mutect2_tumor_normal.grch38.vcf")
+    assert comparable(result) == comparable(expected)
+    assert result.stats["blank_lines"] == 1
+    assert any("blank line" in w.message for w in result.warnings)
+    t315i = by_key(result)[("9", 130872896, "T")]
+    assert t315i.source.line == record_line(DATA / "mutect2_tumor_normal.grch38.vcf", "chr9", 130872896) + 1

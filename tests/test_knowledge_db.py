@@ -1,0 +1,102 @@
+"""The shipped annotation_db validates, is internally consistent, and its checks catch real faults."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+import yaml
+from conftest import REPO
+
+from leuk_annot.errors import KnowledgeBaseError
+from leuk_annot.knowledge import load_knowledge
+from leuk_annot.knowledge.fingerprint import changelog_fingerprints, content_fingerprint
+from leuk_annot.model import RISK_ORDER
+
+DB = REPO / "annotation_db"
+
+
+def test_shipped_database_loads(kb):
+    assert kb.version.count(".") == 2
+    assert len(kb.genes) >= 150
+    assert {"BALL.BCR_ABL1", "BALL.PH_LIKE_ABL", "BALL.KMT2A", "BALL.NOS", "TALL.ETP"} <= set(kb.subtypes)
+
+
+def test_content_change_requires_a_new_version():
+    """The changelog heading of the manifest's version records the current data fingerprint."""
+    manifest = yaml.safe_load((DB / "manifest.yaml").read_text())
+    recorded = changelog_fingerprints(DB / "CHANGELOG.md")
+    assert manifest["version"] in recorded, "add a '## VERSION (content sha256: ...)' heading to CHANGELOG.md"
+    assert recorded[manifest["version"]] == content_fingerprint(DB), (
+        "annotation_db content changed: bump manifest.yaml version and add a CHANGELOG heading with "
+        f"content sha256 {content_fingerprint(DB)}"
+    )
+
+
+def test_every_clinical_record_is_cited_and_reviewed(kb):
+    for rule in kb.rules + kb.lesion_rules:
+        assert rule.citations, rule.id
+    for therapy in kb.therapies:
+        assert therapy.citations and therapy.last_reviewed, therapy.id
+    for subtype in kb.subtypes.values():
+        assert subtype.citations, subtype.id
+        assert subtype.risk in RISK_ORDER or subtype.risk is None
+
+
+def test_every_who_and_icc_category_has_both_names(kb):
+    for subtype in kb.subtypes.values():
+        assert subtype.who_name and subtype.icc_name, subtype.id
+
+
+def test_aliases_resolve_previous_symbols_without_the_mll2_trap(kb):
+    assert kb.aliases["MLL"] == "KMT2A"
+    assert kb.aliases["MLL2"] == "KMT2D"
+
+
+@pytest.fixture()
+def db_copy(tmp_path):
+    target = tmp_path / "db"
+    shutil.copytree(DB, target)
+    return target
+
+
+def _edit_yaml(path, edit):
+    doc = yaml.safe_load(path.read_text())
+    edit(doc)
+    path.write_text(yaml.safe_dump(doc, sort_keys=False))
+
+
+def test_unknown_citation_key_is_reported_with_file_and_record(db_copy):
+    _edit_yaml(db_copy / "rules" / "ball_fusions.yaml", lambda d: d[0]["citations"].append("nosuch2099"))
+    with pytest.raises(KnowledgeBaseError, match=r"rules/ball_fusions.yaml: R-BALL-BCR_ABL1-01.citations\[2\]: "
+                                                 r"unknown citation key 'nosuch2099'"):
+        load_knowledge(db_copy)
+
+
+def test_rule_naming_an_unknown_subtype_is_rejected(db_copy):
+    _edit_yaml(db_copy / "rules" / "ball_variants.yaml", lambda d: d[0].update(subtype="BALL.NOPE"))
+    with pytest.raises(KnowledgeBaseError, match=r"R-BALL-PAX5_P80R-01.subtype: unknown subtype 'BALL.NOPE'"):
+        load_knowledge(db_copy)
+
+
+def test_fusion_gene_missing_from_gene_table_is_rejected(db_copy):
+    _edit_yaml(db_copy / "rules" / "ball_fusions.yaml", lambda d: d[0].update(when={"fusion": "BCR::NOTAGENE"}))
+    with pytest.raises(KnowledgeBaseError, match=r"gene 'NOTAGENE' is not in genes.tsv"):
+        load_knowledge(db_copy)
+
+
+def test_schema_violation_names_the_field(db_copy):
+    _edit_yaml(db_copy / "therapies.yaml", lambda d: d[0].update(evidence_level="E"))
+    with pytest.raises(KnowledgeBaseError, match=r"therapies.yaml: T-BCR_ABL1-TKI-A.evidence_level: 'E' is not one of"):
+        load_knowledge(db_copy)
+
+
+def test_unsupported_schema_version_is_refused(db_copy):
+    _edit_yaml(db_copy / "manifest.yaml", lambda d: d.update(schema_version=99))
+    with pytest.raises(KnowledgeBaseError, match=r"schema_version 99 is not supported"):
+        load_knowledge(db_copy)
+
+
+def test_missing_database_is_a_clear_error(tmp_path):
+    with pytest.raises(KnowledgeBaseError, match=r"not an annotation database \(manifest.yaml missing\)"):
+        load_knowledge(tmp_path)
