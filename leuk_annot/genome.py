@@ -9,10 +9,20 @@ import re
 
 BUILDS = ("GRCh37", "GRCh38")
 
-# Primary-assembly lengths that differ between the builds (GRC; identical in UCSC/Ensembl flavours).
+# Primary-assembly chromosome lengths (GRC; identical in the UCSC and Ensembl flavours of each
+# build). Every chromosome differs between the builds, so any one ##contig line can decide.
+_CHROMS = [str(i) for i in range(1, 23)] + ["X", "Y"]
 CONTIG_LENGTHS: dict[str, dict[str, int]] = {
-    "GRCh37": {"1": 249250621, "2": 243199373, "X": 155270560, "Y": 59373566},
-    "GRCh38": {"1": 248956422, "2": 242193529, "X": 156040895, "Y": 57227415},
+    "GRCh37": dict(zip(_CHROMS, (
+        249250621, 243199373, 198022430, 191154276, 180915260, 171115067, 159138663, 146364022,
+        141213431, 135534747, 135006516, 133851895, 115169878, 107349540, 102531392, 90354753,
+        81195210, 78077248, 59128983, 63025520, 48129895, 51304566, 155270560, 59373566,
+    ))),
+    "GRCh38": dict(zip(_CHROMS, (
+        248956422, 242193529, 198295559, 190214555, 181538259, 170805979, 159345973, 145138636,
+        138394717, 133797422, 135086622, 133275309, 114364328, 107043718, 101991189, 90338345,
+        83257441, 80373285, 58617616, 64444167, 46709983, 50818468, 156040895, 57227415,
+    ))),
 }
 
 _TOKENS = {
@@ -35,7 +45,7 @@ def normalize_chrom(name: str) -> str:
 
 
 def build_from_contig_lengths(lengths: dict[str, int]) -> str | None:
-    """Decide the build from ``##contig`` lengths of chromosomes 1, 2, X or Y; None if silent."""
+    """Decide the build from ``##contig`` lengths of the primary chromosomes; None if silent or mixed."""
     votes = set()
     for raw, length in lengths.items():
         chrom = normalize_chrom(raw)

@@ -80,7 +80,48 @@ class Fusion:
         return f"{self.gene5}::{self.gene3}"
 
 
-Event = Variant | Fusion
+@dataclass(frozen=True, slots=True)
+class StructuralVariant:
+    """One novel adjacency (breakend pair) from a DNA SV caller, before any gene interpretation.
+
+    ``keeps1``/``keeps2`` say which side of each breakpoint stays joined to the junction:
+    ``"left"`` = bases <= pos are retained (the junction is at their right end), ``"right"`` =
+    bases >= pos are retained; None when the caller does not say (e.g. a symbolic <INV>).
+    A deletion chr1:100-200 is (pos1=100, keeps1="left", pos2=200, keeps2="right").
+    """
+
+    chrom1: str
+    pos1: int
+    keeps1: str | None
+    chrom2: str
+    pos2: int
+    keeps2: str | None
+    svtype: str  # "DEL" | "DUP" | "INV" | "INS" | "BND" (derived from the breakend notation)
+    caller: str  # reader key: "manta", "delly", "gridss", "vcf-sv"
+    source: SourceRef
+    event_id: str | None = None
+    supporting_reads: int | None = None
+    support_level: str = "unknown"
+    filter: str = "PASS"
+    flags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class GeneDeletion:
+    """Loss of all or part of a gene, from an SV deletion or copy-number segments."""
+
+    gene: str
+    chrom: str
+    start: int
+    end: int
+    extent: str  # "whole_gene" | "intragenic" | "partial" (one gene end inside the deletion)
+    caller: str
+    source: SourceRef
+    copy_number: float | None = None  # None when the source gives no copy number (SV calls)
+    detail: str | None = None  # e.g. "exons 4-7 (IK6, dominant negative)"
+
+
+Event = Variant | Fusion | StructuralVariant | GeneDeletion
 
 
 @dataclass(frozen=True, slots=True)

@@ -55,7 +55,9 @@ def test_normalize_build(raw, expected):
         ({"chrY": 59373566}, "GRCh37"),
         ({"Y": 57227415}, "GRCh38"),
         ({"chr1": 248387328}, None),  # T2T-CHM13v2
-        ({"chr21": 46709983}, None),  # not one of the discriminating chromosomes
+        ({"chr21": 46709983}, "GRCh38"),  # every primary chromosome discriminates
+        ({"21": 48129895}, "GRCh37"),
+        ({"chrM": 16569}, None),  # MT is not used: rCRS in both builds
         ({"chr1": 249250621, "chr2": 242193529}, None),  # mixed evidence
         ({}, None),
     ],

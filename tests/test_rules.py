@@ -113,7 +113,7 @@ def test_jak2_mutation_supports_but_never_makes_the_jak_stat_call(kb):
 
 def test_low_support_fusion_never_defines_a_subtype(kb):
     derived = derive_lesions([], [fusion("BCR", "ABL1", support_level="low")], kb, None)
-    assert derived.lesions == [] and [l.label for l in derived.low_confidence] == ["BCR::ABL1"]
+    assert derived.lesions == [] and [x.label for x in derived.low_confidence] == ["BCR::ABL1"]
 
 
 def test_same_fusion_from_two_files_is_one_lesion_with_both_sources(kb):

@@ -45,7 +45,7 @@ from ..genome import (
 from ..model import SourceRef, Variant, Warning
 from .base import ReadResult, Region
 
-__all__ = ["read_vcf"]
+__all__ = ["detect_vcf_build", "read_vcf"]
 
 _MISSING_INT = -2147483648  # htslib bcf_int32_missing
 _VECTOR_END_INT = -2147483647  # htslib bcf_int32_vector_end (padding of shorter per-sample lists)
@@ -104,6 +104,22 @@ def read_vcf(
         result.warnings.extend(reader.warnings)
         result.warnings.extend(_htslib_warnings(path, stderr.text()))
     return result
+
+
+def detect_vcf_build(path: Path, genome: str = "auto") -> tuple[str, str]:
+    """(build, evidence) from the header alone, so gene regions can be chosen before reading records.
+
+    Applies the same checks and rules as ``read_vcf`` (including the bad-input errors).
+    """
+    path = Path(path)
+    _scan_header(path)
+    with _captured_stderr() as stderr:
+        vcf = _open(path, stderr)
+        try:
+            build, evidence, _ = _decide_build(path, _Header.parse(vcf.raw_header), genome)
+        finally:
+            vcf.close()
+    return build, evidence
 
 
 # --------------------------------------------------------------------------------------------

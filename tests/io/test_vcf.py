@@ -13,7 +13,7 @@ import pytest
 
 from leuk_annot.errors import GenomeBuildError, InputFormatError, UnknownFormatError
 from leuk_annot.io.base import Region
-from leuk_annot.io.vcf import read_vcf
+from leuk_annot.io.vcf import detect_vcf_build, read_vcf
 
 REPO = Path(__file__).resolve().parents[2]
 DATA = REPO / "test_data" / "vcf"
@@ -301,8 +301,10 @@ BUILD_CASES = [
     (["##reference=file:///ref/hs37d5.fa"], "GRCh37", "##reference"),
     (["##reference=/refs/Homo_sapiens_assembly38.fasta"], "GRCh38", "##reference"),
     (["##reference=hg19.fa"], "GRCh37", "##reference"),
-    (["##contig=<ID=21,length=46709983,assembly=hg38>"], "GRCh38", "assembly=hg38"),
-    (["##contig=<ID=21,length=48129895,assembly=b37>"], "GRCh37", "assembly=b37"),
+    (["##contig=<ID=21,length=46709983>"], "GRCh38", "##contig length of 21 = 46709983"),
+    (["##contig=<ID=chr21,length=48129895>"], "GRCh37", "##contig length of chr21 = 48129895"),
+    (["##contig=<ID=GL000192.1,length=547496,assembly=hg38>"], "GRCh38", "assembly=hg38"),
+    (["##contig=<ID=GL000192.1,length=547496,assembly=b37>"], "GRCh37", "assembly=b37"),
     (['##VEP="v110" cache="/c" assembly="GRCh37.p13"'], "GRCh37", 'assembly="GRCh37.p13"'),
     (['##SnpEffCmd="SnpEff  -v GRCh38.99 in.vcf "'], "GRCh38", "##SnpEffCmd"),
     # contig lengths outrank a contradicting token
@@ -574,3 +576,15 @@ def test_crlf_line_endings_and_blank_lines_are_tolerated(tmp_path):
     assert any("blank line" in w.message for w in result.warnings)
     t315i = by_key(result)[("9", 130872896, "T")]
     assert t315i.source.line == record_line(DATA / "mutect2_tumor_normal.grch38.vcf", "chr9", 130872896) + 1
+
+
+def test_detect_vcf_build_reads_only_the_header():
+    assert detect_vcf_build(DATA / "strelka_somatic.hg19.vcf") == (
+        "GRCh37",
+        "##contig length of chr1 = 249250621 (GRCh37)",
+    )
+    assert detect_vcf_build(DATA / "no_build_evidence.vcf", "hg38")[0] == "GRCh38"
+    with pytest.raises(GenomeBuildError, match=r"no_build_evidence\.vcf: cannot determine"):
+        detect_vcf_build(DATA / "no_build_evidence.vcf")
+    with pytest.raises(InputFormatError, match=r"empty\.vcf"):
+        detect_vcf_build(DATA / "empty.vcf")
