@@ -20,10 +20,32 @@ VARIANT_READERS: dict[str, str] = {
 }
 
 FUSION_READERS: dict[str, str] = {
+    "arriba": "leuk_annot.io.arriba:read_arriba",
+    "star-fusion": "leuk_annot.io.star_fusion:read_star_fusion",
+    "fusioncatcher": "leuk_annot.io.fusioncatcher:read_fusioncatcher",
+    "jaffa": "leuk_annot.io.jaffa:read_jaffa",
+    "cicero": "leuk_annot.io.cicero:read_cicero",
+    "defuse": "leuk_annot.io.defuse:read_defuse",
+    "ericscript": "leuk_annot.io.ericscript:read_ericscript",
+    "pizzly": "leuk_annot.io.pizzly:read_pizzly",
+    "squid": "leuk_annot.io.squid:read_squid",
     "tsv": "leuk_annot.io.fusion_tsv:read_fusion_tsv",
 }
 
-__all__ = ["VARIANT_READERS", "FUSION_READERS", "ReadResult", "Region", "read_variants", "read_fusions"]
+SV_READERS: dict[str, str] = {
+    "sv-vcf": "leuk_annot.io.sv_vcf:read_sv_vcf",  # Manta, Delly, GRIDSS and other breakend VCFs
+}
+
+__all__ = [
+    "VARIANT_READERS",
+    "FUSION_READERS",
+    "SV_READERS",
+    "ReadResult",
+    "Region",
+    "read_variants",
+    "read_fusions",
+    "read_structural_variants",
+]
 
 
 def _resolve(spec: str) -> Callable[..., ReadResult]:
@@ -53,6 +75,11 @@ def read_fusions(path: Path, fmt: str | None = None, **options) -> ReadResult:
 
         fmt = sniff_fusion_format(path)
     return _dispatch(FUSION_READERS, path, fmt, options)
+
+
+def read_structural_variants(path: Path, fmt: str = "sv-vcf", **options) -> ReadResult:
+    """Read DNA structural-variant calls (breakend VCFs) with the reader registered for ``fmt``."""
+    return _dispatch(SV_READERS, Path(path), fmt, options)
 
 
 def _dispatch(registry: dict[str, str], path: Path, fmt: str, options: dict) -> ReadResult:
