@@ -14,10 +14,20 @@ from pathlib import Path
 
 from . import __version__
 from .classify import assign_roles, classify, derive_lesions
+from .classify.structural import interpret_structural_variants
 from .errors import GenomeBuildError, LeukAnnotError
 from .genome import normalize_build
-from .io import ReadResult, Region, check_readable, read_fusions, read_variants
-from .model import AnnotationResult, Assessment, Fusion, InputFile, Provenance, Variant, Warning
+from .io import ReadResult, Region, check_readable, read_fusions, read_structural_variants, read_variants
+from .model import (
+    AnnotationResult,
+    Assessment,
+    Fusion,
+    InputFile,
+    Provenance,
+    StructuralVariant,
+    Variant,
+    Warning,
+)
 from .normalize import normalize_fusion
 from .therapy import collect_flags, combine_prognosis, link_therapies
 
@@ -30,6 +40,7 @@ class SampleInputs:
 
     vcf: Path | None = None
     fusions: Sequence[Path] = ()
+    sv: Sequence[Path] = ()  # DNA structural-variant VCFs (Manta, Delly, GRIDSS)
     sample_id: str | None = None
     tumor_id: str | None = None
     genome: str = "auto"  # "auto" | "GRCh37" | "GRCh38"
@@ -39,7 +50,7 @@ class SampleInputs:
 
 # What each kind of evidence needs, in the words the report uses.
 _EVIDENCE_TOPICS = (
-    ("fusion", "fusion-defined subtypes", "no fusion calls given (--fusions)"),
+    ("fusion", "fusion-defined subtypes", "no fusion calls (--fusions) or SV calls (--sv) given"),
     ("sequence_variant", "sequence-variant-defined subtypes and relapse mutations", "no VCF given"),
     ("copy_number", "copy-number-defined subtypes and gene deletions",
      "no copy-number segments given; copy-number input is not supported in this release"),
@@ -50,9 +61,9 @@ _EVIDENCE_TOPICS = (
 
 def annotate(inputs: SampleInputs, kb, *, now: datetime | None = None) -> AnnotationResult:
     """Annotate one sample. Raises a LeukAnnotError subclass for any input problem."""
-    if inputs.vcf is None and not inputs.fusions:
-        raise LeukAnnotError("no input given: pass a VCF, fusion calls (--fusions), or both")
-    for path in ([inputs.vcf] if inputs.vcf else []) + list(inputs.fusions):
+    if inputs.vcf is None and not inputs.fusions and not inputs.sv:
+        raise LeukAnnotError("no input given: pass a VCF, fusion calls (--fusions), SV calls (--sv), or several")
+    for path in ([inputs.vcf] if inputs.vcf else []) + list(inputs.fusions) + list(inputs.sv):
         check_readable(Path(path))
     warnings: list[Warning] = []
     input_files: list[InputFile] = []
@@ -83,7 +94,23 @@ def annotate(inputs: SampleInputs, kb, *, now: datetime | None = None) -> Annota
         warnings += result.warnings
         input_files.append(_input_file(Path(path), result, "fusions"))
 
-    derived = derive_lesions(variants, fusions, kb, build)
+    svs: list[StructuralVariant] = []
+    for path in inputs.sv:
+        result = read_structural_variants(Path(path), genome=build or inputs.genome,
+                                          include_filtered=inputs.include_filtered, tumor_id=inputs.tumor_id)
+        if build is not None and result.genome_build not in (None, build):
+            raise GenomeBuildError(path, None, f"genome build {result.genome_build} differs from {build} "
+                                   f"({build_evidence})", "annotate files of one build together")
+        if build is None:
+            build, build_evidence = result.genome_build, result.build_evidence or build_evidence
+        svs += [e for e in result.events if isinstance(e, StructuralVariant)]
+        warnings += result.warnings
+        input_files.append(_input_file(Path(path), result, "sv"))
+    structural = interpret_structural_variants(svs, kb, build)
+    fusions += [normalize_fusion(f, kb.aliases) for f in structural.fusions]
+    warnings += structural.warnings
+
+    derived = derive_lesions(variants, fusions, kb, build, structural.deletions)
     warnings += derived.warnings
     if derived.uninterpretable:
         warnings.append(Warning(
@@ -91,13 +118,7 @@ def annotate(inputs: SampleInputs, kb, *, now: datetime | None = None) -> Annota
             "(VEP CSQ, SnpEff ANN or bcftools BCSQ); only known hotspots were recognised, by position. "
             "Annotate the VCF to have every coding change interpreted."
         ))
-    available = {"sequence_variant"} if inputs.vcf is not None else set()
-    if inputs.fusions:
-        available.add("fusion")
-    assessments = tuple(
-        Assessment(topic, kind in available, "assessed from the inputs given" if kind in available else reason)
-        for kind, topic, reason in _EVIDENCE_TOPICS
-    )
+    assessments = _assessments(inputs)
     not_assessed = [f"{a.topic} ({a.reason})" for a in assessments if not a.assessed]
     calls = classify(derived.lesions, kb, not_assessed)
     lesions = assign_roles(derived.lesions, calls, kb)
@@ -125,6 +146,22 @@ def annotate(inputs: SampleInputs, kb, *, now: datetime | None = None) -> Annota
         assessments=assessments,
         low_confidence=tuple(low_confidence),
     )
+
+
+def _assessments(inputs: SampleInputs) -> tuple[Assessment, ...]:
+    available = {"sequence_variant"} if inputs.vcf is not None else set()
+    if inputs.fusions or inputs.sv:
+        available.add("fusion")
+    out = []
+    for kind, topic, reason in _EVIDENCE_TOPICS:
+        if kind in available:
+            out.append(Assessment(topic, True, "assessed from the inputs given"))
+        elif kind == "copy_number" and inputs.sv:
+            out.append(Assessment(topic, False, "only gene deletions seen as SV deletions were assessed; ploidy, "
+                                  "iAMP21 and copy-number-only deletions need copy-number segments"))
+        else:
+            out.append(Assessment(topic, False, reason))
+    return tuple(out)
 
 
 def gene_regions(kb, build: str | None) -> list[Region]:

@@ -85,6 +85,8 @@ def _parser() -> argparse.ArgumentParser:
     ann.add_argument("vcf", nargs="?", type=Path, help="small-variant VCF (plain, bgzipped or BCF); optional")
     ann.add_argument("--fusions", type=Path, action="append", default=[], metavar="FILE",
                      help="fusion calls (generic TSV with gene5/gene3 or fusion column); repeatable")
+    ann.add_argument("--sv", type=Path, action="append", default=[], metavar="VCF",
+                     help="DNA structural-variant VCF (Manta, Delly, GRIDSS); repeatable")
     ann.add_argument("--genome", default="auto", help="auto (default), GRCh37 or GRCh38")
     ann.add_argument("--tumor-id", help="VCF sample column of the tumour")
     ann.add_argument("--sample-id", help="sample id for the report and output file names")
@@ -113,11 +115,12 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
     from .report.json_out import to_json
     from .report.tsv_out import to_tsv
 
-    if args.vcf is None and not args.fusions:
-        log.error("error: give a VCF, fusion calls (--fusions FILE), or both; see leuk-annot annotate --help")
+    if args.vcf is None and not args.fusions and not args.sv:
+        log.error("error: give a VCF, fusion calls (--fusions FILE), SV calls (--sv VCF), or several; "
+                  "see leuk-annot annotate --help")
         return ExitStatus.USAGE
     kb = load_knowledge(args.db)
-    inputs = SampleInputs(vcf=args.vcf, fusions=tuple(args.fusions), sample_id=args.sample_id,
+    inputs = SampleInputs(vcf=args.vcf, fusions=tuple(args.fusions), sv=tuple(args.sv), sample_id=args.sample_id,
                           tumor_id=args.tumor_id, genome=args.genome, include_filtered=args.include_filtered)
     result = annotate(inputs, kb)
     prefix = safe_file_stem(result.sample_id)
@@ -144,6 +147,7 @@ def safe_file_stem(sample_id: str) -> str:
 def write_atomically(outdir: Path, files: dict[str, str]) -> None:
     """Write every file to a temporary name, then rename: a failed run leaves nothing partial."""
     temps: list[tuple[Path, Path]] = []
+    mode = 0o666 & ~_current_umask()  # mkstemp creates 0600; reports should be readable like any file
     try:
         outdir.mkdir(parents=True, exist_ok=True)
         for name, text in files.items():
@@ -151,12 +155,19 @@ def write_atomically(outdir: Path, files: dict[str, str]) -> None:
             temps.append((Path(tmp), outdir / name))
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 handle.write(text)
+            os.chmod(tmp, mode)
         for tmp, final in temps:
             os.replace(tmp, final)
     except OSError as exc:
         for tmp, _ in temps:
             tmp.unlink(missing_ok=True)
         raise OutputError(f"{outdir}: cannot write the reports: {exc.strerror or exc}") from None
+
+
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _cmd_db_check(args: argparse.Namespace) -> int:
@@ -185,12 +196,12 @@ def _counts(kb) -> str:
 
 
 def _cmd_formats(args: argparse.Namespace) -> int:
-    from .io import FUSION_READERS, VARIANT_READERS
+    from .io import FUSION_READERS, SV_READERS, VARIANT_READERS
     from .io.sniff import describe_signatures
 
     signatures = dict(describe_signatures())
     print("kind\tformat\tsignature")
-    for kind, registry in (("variants", VARIANT_READERS), ("fusions", FUSION_READERS)):
+    for kind, registry in (("variants", VARIANT_READERS), ("fusions", FUSION_READERS), ("sv", SV_READERS)):
         for name in sorted(registry):
             print(f"{kind}\t{name}\t{signatures.get(name, 'VCF header (##fileformat=VCF)')}")
     return ExitStatus.OK

@@ -39,6 +39,8 @@ def test_demo_writes_three_reports(tmp_path, capsys):
     assert names == ["DEMO_REL_T.leuk-annot.html", "DEMO_REL_T.leuk-annot.json", "DEMO_REL_T.leuk-annot.tsv"]
     doc = json.loads((tmp_path / "DEMO_REL_T.leuk-annot.json").read_text())
     assert doc["subtypes"][0]["rule_id"] == "R-BALL-BCR_ABL1-01"
+    mode = (tmp_path / "DEMO_REL_T.leuk-annot.html").stat().st_mode & 0o777
+    assert mode & 0o044 == 0o044, f"reports must be group/world-readable under the default umask, got {oct(mode)}"
 
 
 def test_sample_id_is_made_safe_for_file_names(tmp_path, capsys):

@@ -39,9 +39,30 @@ def test_fusion_patterns(pattern, genes, expected):
 
 
 def test_any_of_returns_every_supporting_lesion(kb):
-    lesions = lesions_of(kb, fusions=[fusion("KMT2A", "AFF1"), fusion("AFF1", "KMT2A")])
+    lesions = lesions_of(kb, fusions=[fusion("KMT2A", "AFF1"), fusion("MLLT3", "KMT2A")])
     support = evaluate({"any_of": [{"fusion": "KMT2A::*"}, {"fusion": "*::KMT2A"}]}, lesions, kb)
-    assert support == {"fusion:KMT2A::AFF1", "fusion:AFF1::KMT2A"}
+    assert support == {"fusion:KMT2A::AFF1", "fusion:MLLT3::KMT2A"}
+
+
+def test_reciprocal_products_are_one_lesion_named_in_the_known_orientation(kb):
+    (lesion,) = lesions_of(kb, fusions=[fusion("ABL1", "BCR"), fusion("BCR", "ABL1")])
+    assert lesion.id == "fusion:BCR::ABL1"
+    assert [(e.gene5, e.gene3) for e in lesion.evidence] == [("ABL1", "BCR"), ("BCR", "ABL1")]
+
+
+def test_reverse_product_alone_is_explained(kb):
+    derived = derive_lesions([], [fusion("ABL1", "BCR")], kb, None)
+    assert [x.id for x in derived.lesions] == ["fusion:ABL1::BCR"]
+    assert "reciprocal product" in derived.warnings[0].message
+
+
+def test_breakpoint_far_from_its_gene_is_warned_but_the_fusion_kept(kb):
+    """PCGR's example puts ABL1 at 9:13358994, about 117 Mb from the gene in either build."""
+    bad = fusion("BCR", "ABL1", breakpoint5="22:23290413", breakpoint3="9:13358994")
+    derived = derive_lesions([], [bad], kb, None)
+    assert [x.id for x in derived.lesions] == ["fusion:BCR::ABL1"]
+    (warning,) = derived.warnings
+    assert "breakpoint 9:13358994 is not within" in warning.message and "ABL1" in warning.message
 
 
 def test_all_of_and_none_of(kb):

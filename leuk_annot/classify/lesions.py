@@ -7,7 +7,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from ..hgvs import short_protein
-from ..model import Fusion, Lesion, LesionKind, SourceRef, Variant, Warning
+from ..model import Fusion, GeneDeletion, Lesion, LesionKind, SourceRef, Variant, Warning
+from .rules import fusion_matches
 
 # Sequence Ontology consequence terms -> the coarse classes rules match on, most severe first.
 # (VEP, SnpEff and bcftools/csq after the VCF reader's mapping all use these SO names.)
@@ -42,7 +43,13 @@ class DerivedLesions:
     silent: int = 0  # annotated variants with no protein-level consequence
 
 
-def derive_lesions(variants: Sequence[Variant], fusions: Sequence[Fusion], kb, build: str | None) -> DerivedLesions:
+def derive_lesions(
+    variants: Sequence[Variant],
+    fusions: Sequence[Fusion],
+    kb,
+    build: str | None,
+    deletions: Sequence[GeneDeletion] = (),
+) -> DerivedLesions:
     """Build lesions from normalised events. Flagged or low-support fusions go to low_confidence."""
     out = DerivedLesions()
     hotspots_by_site = _hotspot_index(kb, build)
@@ -58,8 +65,10 @@ def derive_lesions(variants: Sequence[Variant], fusions: Sequence[Fusion], kb, b
         else:
             seen[lesion.id] = lesion
     out.lesions.extend(seen.values())
-    for lesion in _fusion_lesions(fusions):
+    out.warnings.extend(_breakpoint_warnings(fusions, kb))
+    for lesion in _fusion_lesions(fusions, _rule_fusion_patterns(kb), out.warnings):
         (out.lesions if lesion.confidence == "high" else out.low_confidence).append(lesion)
+    out.lesions.extend(_deletion_lesions(deletions))
     return out
 
 
@@ -124,21 +133,100 @@ def _variant_lesion(variant: Variant, by_site: dict, by_protein: dict, out: Deri
     )
 
 
-def _fusion_lesions(fusions: Sequence[Fusion]) -> list[Lesion]:
-    """One lesion per ordered gene pair; every caller row is kept as evidence."""
-    groups: dict[tuple[str, str], list[Fusion]] = defaultdict(list)
+def _rule_fusion_patterns(kb) -> list:
+    patterns = []
+    for rule in kb.rules:
+        _collect_fusion_patterns(rule.when, patterns)
+    return patterns
+
+
+def _collect_fusion_patterns(node, patterns: list) -> None:
+    for key, value in node.items():
+        if key == "fusion":
+            patterns.append(value)
+        elif key in ("all_of", "any_of", "none_of"):
+            for child in value:
+                _collect_fusion_patterns(child, patterns)
+
+
+def _fusion_lesions(fusions: Sequence[Fusion], patterns: list, warnings: list[Warning]) -> list[Lesion]:
+    """One lesion per gene pair; a reciprocal pair becomes one lesion named in its known orientation.
+
+    Every caller row is kept as evidence. A reverse product reported alone (ABL1::BCR without
+    BCR::ABL1) keeps its own name, so it never matches the forward rule, and is explained.
+    """
+    groups: dict[frozenset[str], list[Fusion]] = defaultdict(list)
     for fusion in fusions:
-        groups[(fusion.gene5, fusion.gene3)].append(fusion)
+        groups[frozenset((fusion.gene5, fusion.gene3))].append(fusion)
+
+    def known(genes: tuple[str, str]) -> bool:
+        return any(fusion_matches(p, genes) for p in patterns)
+
     lesions = []
-    for (gene5, gene3), events in groups.items():
+    for events in groups.values():
+        orientations = list(dict.fromkeys((f.gene5, f.gene3) for f in events))
+        chosen = next((o for o in orientations if known(o)), orientations[0])
+        reverse = (chosen[1], chosen[0])
+        if len(orientations) == 1 and chosen[0] != chosen[1] and not known(chosen) and known(reverse):
+            warnings.append(Warning(
+                f"{chosen[0]}::{chosen[1]} was reported without {reverse[0]}::{reverse[1]}: it is the "
+                f"reciprocal product and is not used to call a subtype; confirm the rearrangement by "
+                f"another method (for example FISH or the forward fusion transcript)",
+                events[0].source,
+            ))
         trusted = [f for f in events if f.support_level != "low" and not f.flags]
         lesions.append(Lesion(
-            id=f"fusion:{gene5}::{gene3}",
+            id=f"fusion:{chosen[0]}::{chosen[1]}",
             kind=LesionKind.FUSION,
-            genes=(gene5, gene3),
-            label=f"{gene5}::{gene3}",
+            genes=chosen,
+            label=f"{chosen[0]}::{chosen[1]}",
             evidence=tuple(events),
             confidence="high" if trusted else "low",
+        ))
+    return lesions
+
+
+def _breakpoint_warnings(fusions: Sequence[Fusion], kb) -> list[Warning]:
+    """Warn when a breakpoint lies far from its named gene in both builds (a coordinate mix-up)."""
+    window = int(kb.policies.get("locus_juxtaposition_window", 1_000_000))
+    warnings = []
+    for fusion in fusions:
+        for gene_name, breakpoint in ((fusion.gene5, fusion.breakpoint5), (fusion.gene3, fusion.breakpoint3)):
+            gene = kb.genes.get(gene_name)
+            if gene is None or breakpoint is None or not gene.coords:
+                continue
+            chrom, _, pos_text = breakpoint.rpartition(":")
+            if not pos_text.isdigit():
+                continue
+            pos = int(pos_text)
+            if not any(c == chrom and s - window <= pos <= e + window for c, s, e in gene.coords.values()):
+                spans = "; ".join(f"{b} {c}:{s}-{e}" for b, (c, s, e) in gene.coords.items())
+                warnings.append(Warning(
+                    f"{fusion.gene5}::{fusion.gene3}: breakpoint {breakpoint} is not within {window:,} bp of "
+                    f"{gene_name} ({spans}); the fusion is kept by its gene names, the coordinate is suspect",
+                    fusion.source,
+                ))
+    return warnings
+
+
+def _deletion_lesions(deletions: Sequence[GeneDeletion]) -> list[Lesion]:
+    """One lesion per deleted gene; every supporting segment or SV is kept as evidence."""
+    groups: dict[str, list[GeneDeletion]] = defaultdict(list)
+    for deletion in deletions:
+        groups[deletion.gene].append(deletion)
+    severity = {"whole_gene": 0, "partial": 1, "intragenic": 2}
+    lesions = []
+    for gene, events in groups.items():
+        extent = min((e.extent for e in events), key=severity.__getitem__)
+        words = {"whole_gene": "whole-gene", "partial": "partial", "intragenic": "intragenic"}[extent]
+        detail = next((e.detail for e in events if e.detail), None)
+        lesions.append(Lesion(
+            id=f"deletion:{gene}",
+            kind=LesionKind.GENE_DELETION,
+            genes=(gene,),
+            label=f"{gene} deletion ({detail or words})",
+            evidence=tuple(events),
+            consequence_class=extent,
         ))
     return lesions
 

@@ -41,11 +41,17 @@ def evaluate(condition: Mapping[str, Any], lesions: Sequence[Lesion], kb) -> Sup
 
 
 def matches(kind: str, matcher: Any, lesion: Lesion) -> bool:
-    """Does one lesion satisfy one leaf matcher (``fusion`` or ``variant``)?"""
+    """Does one lesion satisfy one leaf matcher (``fusion``, ``variant`` or ``deletion``)?
+
+    For a gene deletion, ``consequence_class`` holds its extent (whole_gene, intragenic, partial).
+    """
     if kind == "fusion":
         return lesion.kind is LesionKind.FUSION and fusion_matches(matcher, lesion.genes)
     if kind == "variant":
         return lesion.kind is LesionKind.SEQUENCE_VARIANT and _variant_matches(matcher, lesion)
+    if kind == "deletion":
+        return (lesion.kind is LesionKind.GENE_DELETION and matcher["gene"] in lesion.genes
+                and ("extent" not in matcher or lesion.consequence_class in matcher["extent"]))
     raise ValueError(f"unknown matcher {kind!r}")
 
 

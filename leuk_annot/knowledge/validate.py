@@ -128,8 +128,8 @@ def _check_condition(node: Any, kb, where: str, problems: list[str]) -> None:
                 for gene in pattern.split("::"):
                     if gene != "*" and gene not in kb.genes:
                         problems.append(f"{where}.fusion: gene {gene!r} is not in genes.tsv")
-        elif key == "variant":
+        elif key in ("variant", "deletion"):
             if value["gene"] not in kb.genes:
-                problems.append(f"{where}.variant.gene: {value['gene']!r} is not in genes.tsv")
+                problems.append(f"{where}.{key}.gene: {value['gene']!r} is not in genes.tsv")
         elif key == "predicate" and value not in PREDICATES:
             problems.append(f"{where}.predicate: unknown predicate {value!r}")

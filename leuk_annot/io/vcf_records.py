@@ -1,0 +1,226 @@
+"""Turn VCF records into ``Variant`` objects: FILTER, regions, allele splitting and annotation choice."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from ..errors import InputFormatError
+from ..genome import normalize_chrom
+from ..model import SourceRef, Variant, Warning
+from .base import Region
+from .consequence import AnnotationSchema
+from .htslib_quiet import Stderr
+from .vcf_depth import allele_fraction
+
+__all__ = ["RecordReader", "RegionIndex"]
+
+_GVCF_ALTS = {"<NON_REF>", "<*>", "*", "."}
+
+
+class RegionIndex:
+    """Regions by prefix-free chromosome, sorted by start, plus their merged spans for queries."""
+
+    def __init__(self, regions: Sequence[Region]):
+        self.by_chrom: dict[str, list[Region]] = {}
+        for region in regions:
+            chrom = normalize_chrom(region.chrom)
+            self.by_chrom.setdefault(chrom, []).append(region._replace(chrom=chrom))
+        for chrom_regions in self.by_chrom.values():
+            chrom_regions.sort(key=lambda r: (r.start, r.end))
+        self.genes = {r.gene for rs in self.by_chrom.values() for r in rs}
+
+    def gene_at(self, chrom: str, pos: int) -> tuple[bool, str | None]:
+        """(pos lies in a region, gene of the first such region by start)."""
+        for region in self.by_chrom.get(chrom, ()):
+            if region.start > pos:
+                break
+            if region.end >= pos:
+                return True, region.gene
+        return False, None
+
+    def merged(self, chrom: str) -> list[tuple[int, int]]:
+        spans: list[list[int]] = []
+        for region in self.by_chrom.get(chrom, ()):
+            if spans and region.start <= spans[-1][1] + 1:
+                spans[-1][1] = max(spans[-1][1], region.end)
+            else:
+                spans.append([region.start, region.end])
+        return [(s, e) for s, e in spans]
+
+
+class RecordReader:
+    """Turns cyvcf2 records into kept ``Variant`` objects, counting what it drops."""
+
+    def __init__(self, *, path, header, sample, sample_index, include_filtered, regions):
+        self.path = path
+        self.header = header
+        self.sample = sample
+        self.sample_index = sample_index
+        self.include_filtered = include_filtered
+        self.regions: RegionIndex | None = regions
+        self.annotation = AnnotationSchema.detect(header)
+        self.kept: list[Variant] = []
+        self.warnings: list[Warning] = []
+        self.stats = dict.fromkeys(
+            (
+                "records",
+                "alleles",
+                "kept",
+                "filtered",
+                "outside_regions",
+                "skipped_sv",
+                "skipped_non_ref",
+                "blank_lines",
+            ),
+            0,
+        )
+        info_af = header.info.get("AF", {})
+        self.info_af_per_alt = info_af.get("Number") == "A"
+
+    # -- iteration ---------------------------------------------------------------------------
+
+    def read_stream(self, vcf, stderr: Stderr, first_line: int | None) -> None:
+        line = first_line
+        iterator = iter(vcf)
+        while True:
+            try:
+                record = next(iterator)
+            except StopIteration:
+                break
+            except Exception:
+                raise self._record_error(stderr, line) from None
+            self.stats["records"] += 1
+            self._take(record, line)
+            if line is not None:
+                line += 1
+        if stderr.errors():  # htslib may stop early on a damaged file without raising
+            raise self._record_error(stderr, line)
+        if self.stats["blank_lines"]:
+            count = self.stats["blank_lines"]
+            self.warnings.append(Warning(f"{count} blank line(s) skipped", SourceRef(str(self.path))))
+
+    def read_indexed(self, vcf, stderr: Stderr) -> None:
+        assert self.regions is not None
+        contigs = {normalize_chrom(name): name for name in vcf.seqnames}
+        order = {name: i for i, name in enumerate(vcf.seqnames)}
+        queries = []
+        for chrom in self.regions.by_chrom:
+            if chrom in contigs:
+                for start, end in self.regions.merged(chrom):
+                    queries.append((order[contigs[chrom]], start, end, contigs[chrom]))
+        for _, start, end, contig in sorted(queries):
+            try:
+                for record in vcf(f"{contig}:{start}-{end}"):
+                    if start <= record.POS <= end:  # a query also returns records that merely overlap
+                        self.stats["records"] += 1
+                        self._take(record, None)
+            except Exception:
+                raise self._record_error(stderr, None) from None
+        if stderr.errors():
+            raise self._record_error(stderr, None)
+
+    def _record_error(self, stderr: Stderr, line: int | None) -> InputFormatError:
+        errors = stderr.errors()
+        detail = errors[-1] if errors else "htslib could not parse the record"
+        detail = re.sub(r"^\[E::[^\]]*\]\s*", "", detail)
+        if "parse the position" in detail:
+            match = re.search(r"'([^']*)'", detail)
+            value = match.group(1) if match else "?"
+            return InputFormatError(
+                self.path, line, f"POS {value!r} is not a number", "POS must be a 1-based integer position"
+            )
+        if re.search(r"bgzf|gzip|inflate|CRC|EOF", detail, re.I):
+            where = f" after line {line - 1}" if line else ""
+            return InputFormatError(
+                self.path,
+                None,
+                f"the compressed file is truncated or corrupt{where} ({detail})",
+                "re-create it with bgzip from the original VCF",
+            )
+        return InputFormatError(self.path, line, f"malformed record ({detail})", "check this line's columns")
+
+    # -- one record --------------------------------------------------------------------------
+
+    def _take(self, record, line: int | None) -> None:
+        raw_chrom = record.CHROM
+        if not raw_chrom:
+            self.stats["blank_lines"] += 1
+            return
+        chrom = normalize_chrom(raw_chrom)
+        pos = record.POS
+        region_gene = None
+        if self.regions is not None:
+            inside, region_gene = self.regions.gene_at(chrom, pos)
+            if not inside:
+                self.stats["outside_regions"] += 1
+                return
+        filters = record.FILTERS
+        filter_text = ";".join(filters) if filters else "."
+        passed = filter_text in ("PASS", ".")
+        ref = record.REF
+        alts = record.ALT
+        if not alts:  # ALT "." : a reference-only site
+            self.stats["skipped_non_ref"] += 1
+            return
+        entries = None
+        for alt_index, alt in enumerate(alts):
+            if alt in _GVCF_ALTS:
+                self.stats["skipped_non_ref"] += 1
+                continue
+            if _is_structural(alt):
+                self.stats["skipped_sv"] += 1
+                continue
+            self.stats["alleles"] += 1
+            if not passed:
+                self.stats["filtered"] += 1
+                if not self.include_filtered:
+                    continue
+            if entries is None:
+                entries = self.annotation.entries(record) if self.annotation else []
+            self.kept.append(
+                self._variant(record, line, chrom, ref, alts, alt_index, filter_text, entries, region_gene)
+            )
+            self.stats["kept"] += 1
+
+    def _variant(self, record, line, chrom, ref, alts, alt_index, filter_text, entries, region_gene):
+        alt = alts[alt_index]
+        source = SourceRef(str(self.path), line, f"{record.CHROM}:{record.POS} {ref}>{alt}")
+        gene, consequence, hgvs_c, hgvs_p, transcript, kind = region_gene, (), None, None, None, "none"
+        if self.annotation is not None:
+            kind = self.annotation.kind
+            own = self.annotation.for_allele(entries, record.POS, ref, alts, alt_index)
+            chosen = self.annotation.pick(own, self.regions.genes if self.regions else set())
+            if chosen is not None:
+                called = self.annotation.describe(chosen)
+                gene = called.gene or region_gene
+                consequence, hgvs_c, hgvs_p, transcript = (
+                    called.consequence,
+                    called.hgvs_c,
+                    called.hgvs_p,
+                    called.transcript,
+                )
+        vaf, depth, alt_depth = allele_fraction(record, ref, alts, alt_index, self.sample_index, self.info_af_per_alt)
+        return Variant(
+            chrom=chrom,
+            pos=record.POS,
+            ref=ref,
+            alt=alt,
+            source=source,
+            filter=filter_text,
+            gene=gene,
+            consequence=consequence,
+            hgvs_c=hgvs_c,
+            hgvs_p=hgvs_p,
+            transcript=transcript,
+            vaf=vaf,
+            depth=depth,
+            alt_depth=alt_depth,
+            annotation=kind,
+            sample=self.sample,
+        )
+
+
+def _is_structural(alt: str) -> bool:
+    """Symbolic (<DEL>) or breakend (N[1:100[, .N) ALT alleles."""
+    return alt.startswith("<") or "[" in alt or "]" in alt or (len(alt) > 1 and "." in (alt[0], alt[-1]))
