@@ -121,7 +121,61 @@ class GeneDeletion:
     detail: str | None = None  # e.g. "exons 4-7 (IK6, dominant negative)"
 
 
-Event = Variant | Fusion | StructuralVariant | GeneDeletion
+@dataclass(frozen=True, slots=True)
+class CopyNumberSegment:
+    """One copy-number segment (or bin) as a caller reported it, converted to 1-based closed."""
+
+    chrom: str
+    start: int
+    end: int
+    caller: str  # reader key: "cnvkit", "seg", "gatk-seg", "purple", "facets", "cnv-vcf"
+    source: SourceRef
+    log2: float | None = None  # log2 copy ratio, when the caller gives one
+    copy_number: float | None = None  # total copy number, when the caller gives one
+    minor_copy_number: float | None = None
+    probes: int | None = None
+    sample: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GeneCopyNumber:
+    """The copy-number state of one knowledge-base gene."""
+
+    gene: str
+    chrom: str
+    start: int
+    end: int
+    copy_number: float
+    call: str  # "homozygous_deletion" | "hemizygous_deletion" | "neutral" | "gain" | "amplification"
+    extent: str  # "whole_gene" | "intragenic" | "partial": how much of the gene the call covers
+    fraction_covered: float  # share of the gene span covered by segments
+    sources: tuple[SourceRef, ...] = ()
+    detail: str | None = None  # e.g. "exons 4-7 deleted (IK6)"
+
+
+@dataclass(frozen=True, slots=True)
+class ChromosomeCopyNumber:
+    chrom: str
+    copies: int | None  # whole-chromosome copy number (rounded; None when too little is covered)
+    p_arm: float | None
+    q_arm: float | None
+    fraction_covered: float
+
+
+@dataclass(frozen=True, slots=True)
+class CopyNumberProfile:
+    """Sample-level copy-number view: how copy numbers were derived, chromosomes, genes, segments."""
+
+    method: str  # e.g. "log2 thresholds (default, no purity given)" or "purity 0.80, ploidy 2"
+    purity: float | None
+    ploidy: float | None
+    modal_number: int | None  # estimated chromosome count
+    chromosomes: tuple[ChromosomeCopyNumber, ...]
+    genes: tuple[GeneCopyNumber, ...]
+    segments: tuple[CopyNumberSegment, ...]  # for plots (may be downsampled bins)
+
+
+Event = Variant | Fusion | StructuralVariant | GeneDeletion | CopyNumberSegment
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,3 +309,4 @@ class AnnotationResult:
     provenance: Provenance
     assessments: tuple[Assessment, ...] = ()
     low_confidence: tuple[Lesion, ...] = field(default=())  # shown, never used to classify
+    copy_number: CopyNumberProfile | None = None

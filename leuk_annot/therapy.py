@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .classify.rules import matches
+from .classify.rules import evaluate, matches
 from .model import RISK_ORDER, Flag, Lesion, Prognosis, PrognosticFactor, SubtypeCall, TherapyLink
 
 
@@ -59,6 +59,9 @@ def combine_prognosis(lesions: Sequence[Lesion], calls: Sequence[SubtypeCall], k
             if rule is None or not role.risk or called & set(rule.risk_not_applied_in):
                 continue
             factors.append(PrognosticFactor(role.risk, lesion.id, lesion.label, role.rule_id, role.citations))
+    for marker, _support in evaluate_markers(lesions, kb):
+        if marker.risk and not called & set(marker.risk_not_applied_in):
+            factors.append(PrognosticFactor(marker.risk, marker.id, marker.name, marker.id, marker.citations))
     risk = max((f.risk for f in factors), key=RISK_ORDER.index, default=None)
     factors.sort(key=lambda f: -RISK_ORDER.index(f.risk))
     return Prognosis(risk=risk, basis=tuple(factors), policy=str(kb.policies.get("prognosis", "")))
@@ -74,4 +77,16 @@ def collect_flags(lesions: Sequence[Lesion], kb) -> tuple[Flag, ...]:
     for rule in kb.lesion_rules:
         if rule.flag and rule.id in by_rule:
             flags.append(Flag(rule.id, rule.flag, rule.citations, tuple(by_rule[rule.id])))
+    for marker, support in evaluate_markers(lesions, kb):
+        flags.append(Flag(marker.id, marker.flag, marker.citations, tuple(sorted(support))))
     return tuple(flags)
+
+
+def evaluate_markers(lesions: Sequence[Lesion], kb) -> list:
+    """(marker, supporting lesion ids) for every composite marker whose condition holds."""
+    hits = []
+    for marker in kb.markers:
+        support = evaluate(marker.when, lesions, kb)
+        if support is not None:
+            hits.append((marker, support))
+    return hits

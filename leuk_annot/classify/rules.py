@@ -49,6 +49,8 @@ def matches(kind: str, matcher: Any, lesion: Lesion) -> bool:
         return lesion.kind is LesionKind.FUSION and fusion_matches(matcher, lesion.genes)
     if kind == "variant":
         return lesion.kind is LesionKind.SEQUENCE_VARIANT and _variant_matches(matcher, lesion)
+    if kind == "lesion":  # a lesion id, '*' allowed: "karyotype:high_hyperdiploid", "amplification:*"
+        return fnmatchcase(lesion.id, matcher)
     if kind == "deletion":
         return (lesion.kind is LesionKind.GENE_DELETION and matcher["gene"] in lesion.genes
                 and ("extent" not in matcher or lesion.consequence_class in matcher["extent"]))

@@ -32,6 +32,15 @@ FUSION_READERS: dict[str, str] = {
     "tsv": "leuk_annot.io.fusion_tsv:read_fusion_tsv",
 }
 
+CNV_READERS: dict[str, str] = {
+    "cnvkit": "leuk_annot.io.cnvkit:read_cnvkit",  # .cns / .call.cns / .cnr
+    "gatk-seg": "leuk_annot.io.seg:read_gatk_seg",  # ModelSegments / CallCopyRatioSegments (@SQ header)
+    "seg": "leuk_annot.io.seg:read_seg",  # generic DNAcopy / IGV .seg
+    "purple": "leuk_annot.io.purple:read_purple",  # PURPLE .cnv.somatic.tsv
+    "facets": "leuk_annot.io.facets:read_facets",  # FACETS cncf
+    "cnv-vcf": "leuk_annot.io.cnv_vcf:read_cnv_vcf",  # SVTYPE=DEL/DUP/CNV records with CN
+}
+
 SV_READERS: dict[str, str] = {
     "sv-vcf": "leuk_annot.io.sv_vcf:read_sv_vcf",  # Manta, Delly, GRIDSS and other breakend VCFs
 }
@@ -40,6 +49,8 @@ __all__ = [
     "VARIANT_READERS",
     "FUSION_READERS",
     "SV_READERS",
+    "CNV_READERS",
+    "read_copy_number",
     "ReadResult",
     "Region",
     "read_variants",
@@ -75,6 +86,17 @@ def read_fusions(path: Path, fmt: str | None = None, **options) -> ReadResult:
 
         fmt = sniff_fusion_format(path)
     return _dispatch(FUSION_READERS, path, fmt, options)
+
+
+def read_copy_number(path: Path, fmt: str | None = None, **options) -> ReadResult:
+    """Read copy-number segments; the format is sniffed from the header unless ``fmt`` is given."""
+    path = Path(path)
+    check_readable(path)
+    if fmt is None:
+        from .cnv_sniff import sniff_cnv_format
+
+        fmt = sniff_cnv_format(path)
+    return _dispatch(CNV_READERS, path, fmt, options)
 
 
 def read_structural_variants(path: Path, fmt: str = "sv-vcf", **options) -> ReadResult:

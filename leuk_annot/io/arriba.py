@@ -53,7 +53,7 @@ from ..model import Fusion, SourceRef, Warning
 from .base import ReadResult
 from .sniff import open_text
 
-__all__ = ["SUPPORT_LEVELS", "TYPE_FLAGS", "read_arriba"]
+__all__ = ["SUPPORT_LEVELS", "TYPE_FLAGS", "read_arriba", "checked_breakpoint"]
 
 FORMAT = "arriba"
 
@@ -68,7 +68,7 @@ TYPE_FLAGS: dict[str, str] = {"read-through": "read-through", "non-canonical-spl
 REQUIRED = ("gene1", "gene2", "breakpoint1", "breakpoint2", "type", "split_reads1", "split_reads2",
             "discordant_mates", "confidence")
 _MISSING = {"", "."}
-_BREAKPOINT = re.compile(r"^(?P<chrom>[^:\s]+):(?P<pos>[^:\s]*)$")
+_BREAKPOINT = re.compile(r"^(?P<chrom>[^:\s]+):(?P<pos>[^:\s]*)(?::[+\-.])?$")
 _CANDIDATE = re.compile(r"^(?P<gene>[^()]+?)(?:\((?P<dist>\d+)\))?$")
 _DISCARDED = re.compile(r"\.discarded\.tsv(\.gz)?$", re.IGNORECASE)
 
@@ -172,8 +172,8 @@ def _row_to_fusion(fields: list[str], columns: dict[str, int], source: SourceRef
         gene3=genes[1],
         caller=FORMAT,
         source=source,
-        breakpoint5=_breakpoint(cell("breakpoint1"), "breakpoint1", warn),
-        breakpoint3=_breakpoint(cell("breakpoint2"), "breakpoint2", warn),
+        breakpoint5=checked_breakpoint(cell("breakpoint1"), "breakpoint1", warn),
+        breakpoint3=checked_breakpoint(cell("breakpoint2"), "breakpoint2", warn),
         supporting_reads=_support(cell, warn),
         support_level=SUPPORT_LEVELS.get((confidence or "").lower(), "unknown"),
         caller_confidence=";".join(detail) if confidence or len(detail) > 1 else None,
@@ -202,14 +202,18 @@ def _support(cell: Callable[[str], str | None], warn) -> int | None:
     for column in ("split_reads1", "split_reads2", "discordant_mates"):
         value = cell(column)
         if value is None or not value.isdigit():
-            warn(f"{column} {value!r} is not a whole number; read support left unknown")
+            warn(f"{column} {value or 'empty'!r} is not a whole number; read support left unknown")
             return None
         total += int(value)
     return total
 
 
-def _breakpoint(value: str | None, column: str, warn) -> str | None:
-    """'chr22:23632600' -> '22:23632600'; malformed or impossible positions warn and give None."""
+def checked_breakpoint(value: str | None, column: str, warn: Callable[[str], None]) -> str | None:
+    """'chr22:23632600' or 'chr22:23632600:+' -> '22:23632600'; malformed or impossible positions warn, give None.
+
+    Impossible = beyond the chromosome's end in both GRCh37 and GRCh38 (``genome.CONTIG_LENGTHS``);
+    contigs not in that table (unplaced, viral) are not checked.
+    """
     if value is None:
         return None
     match = _BREAKPOINT.match(value)

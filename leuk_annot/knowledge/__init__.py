@@ -14,6 +14,7 @@ from .records import (
     Hotspot,
     KnowledgeBase,
     LesionRule,
+    Marker,
     Rule,
     Subtype,
     Therapy,
@@ -73,6 +74,8 @@ def _load_cached(db_dir: Path) -> KnowledgeBase:
     checker.check("lesion_rules.schema.json", lesion_doc, files["lesion_rules"])
     therapy_doc = _yaml(db_dir / files["therapies"])
     checker.check("therapies.schema.json", therapy_doc, files["therapies"])
+    marker_doc = _yaml(db_dir / files["markers"]) if "markers" in files else []
+    checker.check("markers.schema.json", marker_doc, files.get("markers", "markers.yaml"))
 
     kb = KnowledgeBase(
         path=str(db_dir),
@@ -88,6 +91,7 @@ def _load_cached(db_dir: Path) -> KnowledgeBase:
         therapies=tuple(_therapy(t) for t in therapy_doc),
         citations=citations,
         policies=manifest.get("policies", {}),
+        markers=tuple(_marker(m) for m in marker_doc),
     )
     check_cross_references(kb, str(db_dir))
     return kb
@@ -217,6 +221,20 @@ def _lesion_rule(doc: dict) -> LesionRule:
         note=doc.get("note"),
         flag=doc.get("flag"),
         risk_not_applied_in=tuple(doc.get("risk_not_applied_in", ())),
+    )
+
+
+def _marker(doc: dict) -> Marker:
+    return Marker(
+        id=doc["id"],
+        name=doc["name"],
+        when=doc["when"],
+        risk=doc["risk"],
+        flag=doc["flag"],
+        citations=tuple(doc["citations"]),
+        risk_not_applied_in=tuple(doc.get("risk_not_applied_in", ())),
+        requires=tuple(doc.get("requires", ())),
+        note=doc.get("note"),
     )
 
 

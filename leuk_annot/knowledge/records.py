@@ -114,6 +114,21 @@ class Therapy:
 
 
 @dataclass(frozen=True)
+class Marker:
+    """A composite prognostic marker (e.g. IKZF1plus) evaluated over all lesions."""
+
+    id: str
+    name: str
+    when: Mapping[str, Any]
+    risk: str | None
+    flag: str
+    citations: tuple[str, ...]
+    risk_not_applied_in: tuple[str, ...] = ()
+    requires: tuple[str, ...] = ()  # input kinds without which the marker is "not assessable"
+    note: str | None = None
+
+
+@dataclass(frozen=True)
 class KnowledgeBase:
     path: str
     version: str
@@ -128,3 +143,4 @@ class KnowledgeBase:
     therapies: tuple[Therapy, ...]
     citations: Mapping[str, Citation]
     policies: Mapping[str, Any] = field(default_factory=dict)
+    markers: tuple[Marker, ...] = ()

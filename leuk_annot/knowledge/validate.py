@@ -73,7 +73,8 @@ def check_cross_references(kb, where: str) -> None:
 
     for subtype in subtypes.values():
         cite_check(subtype.id, subtype.citations + subtype.risk_citations, "subtypes.yaml")
-    _unique([r.id for r in kb.rules] + [r.id for r in kb.lesion_rules] + [t.id for t in kb.therapies],
+    _unique([r.id for r in kb.rules] + [r.id for r in kb.lesion_rules] + [t.id for t in kb.therapies]
+            + [m.id for m in kb.markers],
             "rule/therapy id", problems)
     _unique([h.id for h in kb.hotspots], "hotspot id", problems)
     for rule in kb.rules:
@@ -92,6 +93,16 @@ def check_cross_references(kb, where: str) -> None:
             problems.append(f"therapies.yaml: {therapy.id}.applies_to.subtype: unknown subtype {target['subtype']!r}")
         else:
             _check_condition(target, kb, f"therapies.yaml: {therapy.id}.applies_to", problems)
+    for marker in kb.markers:
+        cite_check(marker.id, marker.citations, "markers.yaml")
+        _check_condition(marker.when, kb, f"markers.yaml: {marker.id}.when", problems)
+        for subtype in marker.risk_not_applied_in:
+            if subtype not in subtypes:
+                problems.append(f"markers.yaml: {marker.id}.risk_not_applied_in: unknown subtype {subtype!r}")
+    for rule in kb.lesion_rules:
+        for subtype in rule.risk_not_applied_in:
+            if subtype not in subtypes:
+                problems.append(f"lesion_rules.yaml: {rule.id}.risk_not_applied_in: unknown subtype {subtype!r}")
     for hotspot in kb.hotspots:
         cite_check(hotspot.id, hotspot.citations, "hotspots.tsv")
         if hotspot.gene not in kb.genes:

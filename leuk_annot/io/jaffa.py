@@ -1,0 +1,96 @@
+"""JAFFA ``jaffa_results.csv`` (format ``"jaffa"``).
+
+Format (comma-separated, fields quoted or not, read with the ``csv`` module; source: JAFFA wiki
+https://github.com/Oshlack/JAFFA/wiki "Output", and real outputs of JAFFA hybrid/direct modes):
+
+``sample, fusion genes, chrom1, base1, [strand1], chrom2, base2, [strand2], gap (kb), spanning pairs,
+spanning reads, inframe, aligns, rearrangement, contig, contig break, classification, known``
+
+- ``fusion genes``: ``5GENE:3GENE`` (one ``:``; JAFFA orders the partners 5' -> 3'). Symbols such
+  as ``RP11-353N4.1`` keep their hyphens. ``,``-separated candidates keep the first, flagged
+  ``intergenic``.
+- ``chrom1:base1`` / ``chrom2:base2``: 5' and 3' breakpoints, 1-based (``chr`` prefix dropped).
+  The strand columns appear only in newer versions and are not needed.
+- ``supporting_reads`` = ``spanning pairs`` + ``spanning reads`` (``-`` in a column counts as
+  unknown; if both are unknown the total is ``None``).
+- ``classification`` -> ``support_level`` via ``_LEVEL_OF_CLASS``; the word is kept as
+  ``caller_confidence``. ``PotentialTransSplicing`` (JAFFA's class for neighbouring-gene junctions
+  at exon boundaries) is low and flagged ``read-through``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import InputFormatError
+from ..model import Fusion, Warning
+from ..normalize import parse_fusion_name
+from .base import ReadResult
+from .caller_table import Row, breakpoint, first_candidate, read_rows, whole_number
+
+__all__ = ["read_jaffa"]
+
+FORMAT = "jaffa"
+LABEL = "JAFFA jaffa_results.csv"
+REQUIRED = ("fusion genes", "chrom1", "base1", "chrom2", "base2", "spanning pairs", "spanning reads", "classification")
+
+# JAFFA wiki, "Output": candidates are ranked HighConfidence > MediumConfidence > LowConfidence;
+# PotentialTransSplicing marks junctions between neighbouring genes.
+_LEVEL_OF_CLASS = {
+    "highconfidence": "high",
+    "mediumconfidence": "medium",
+    "lowconfidence": "low",
+    "potentialtranssplicing": "low",
+}
+_FLAG_OF_CLASS = {"potentialtranssplicing": "read-through"}
+
+
+def read_jaffa(path: Path) -> ReadResult:
+    """Read JAFFA results (quoted or unquoted CSV)."""
+    path = Path(path)
+    result = ReadResult(format=FORMAT)
+    stats: dict[str, int] = {}
+    samples: list[str] = []
+    rows = read_rows(path, label=LABEL, required=REQUIRED, warnings=result.warnings, delimiter=",", stats=stats)
+    for row in rows:
+        sample = row.get("sample")
+        if sample is not None and sample not in samples:
+            samples.append(sample)
+        fusion = _row_to_fusion(row, path, result.warnings)
+        if fusion is None:
+            stats["skipped"] += 1
+        else:
+            result.events.append(fusion)
+    result.sample = samples[0] if len(samples) == 1 else None
+    result.stats = {"rows": stats["rows"], "fusions": len(result.events), "skipped": stats["skipped"]}
+    return result
+
+
+def _row_to_fusion(row: Row, path: Path, warnings: list[Warning]) -> Fusion | None:
+    text = row.get("fusion genes")
+    if text is None:
+        row.warn("empty 'fusion genes'; row skipped")
+        return None
+    try:
+        gene5, gene3 = parse_fusion_name(text, path=path, line=row.line)
+    except InputFormatError as exc:
+        warnings.append(Warning(f"{exc}; row skipped", row.source))
+        return None
+    (gene5, many5), (gene3, many3) = first_candidate(gene5), first_candidate(gene3)
+    word = row.get("classification")
+    key = (word or "").lower()
+    flags = [flag for flag in ("intergenic" if many5 or many3 else None, _FLAG_OF_CLASS.get(key)) if flag]
+    pairs, reads = whole_number(row, "spanning pairs"), whole_number(row, "spanning reads")
+    total = None if pairs is None and reads is None else (pairs or 0) + (reads or 0)
+    return Fusion(
+        gene5=gene5,
+        gene3=gene3,
+        caller=FORMAT,
+        source=row.source,
+        breakpoint5=breakpoint(row, row.get("chrom1"), row.get("base1"), "5' breakpoint"),
+        breakpoint3=breakpoint(row, row.get("chrom2"), row.get("base2"), "3' breakpoint"),
+        supporting_reads=total,
+        support_level=_LEVEL_OF_CLASS.get(key, "unknown"),
+        caller_confidence=word,
+        flags=tuple(flags),
+    )
