@@ -207,6 +207,7 @@ class Lesion:
     consequence_class: str | None = None  # "missense" | "truncating" | "inframe" | "splice" | ...
     confidence: str = "high"  # "high" | "low": low-confidence lesions never define a subtype
     roles: tuple[LesionRole, ...] = ()
+    isoform: str | None = None  # fusion transcript isoform from exon-boundary junctions, e.g. "e14a2"
 
 
 @dataclass(frozen=True, slots=True)

@@ -48,7 +48,7 @@ def test_demo_is_ph_positive_relapse_with_t315i(kb, monkeypatch):
     primary = result.subtypes[0]
     assert (primary.subtype_id, primary.status, primary.rule_id) == ("BALL.BCR_ABL1", "primary", "R-BALL-BCR_ABL1-01")
     labels = {lesion.label for lesion in result.lesions}
-    assert {"BCR::ABL1", "ABL1 p.T315I", "TPMT p.Y240C"} <= labels
+    assert {"BCR::ABL1 e1a2 (p190)", "ABL1 p.T315I", "TPMT p.Y240C"} <= labels
     assert "TP53 p.R248Q" not in labels, "a FILTER-failed record must not become a lesion by default"
     assert not any("p.R333=" in label for label in labels), "synonymous variants are not lesions"
     assert [lesion.label for lesion in result.low_confidence] == ["NUP214::XKR3"]

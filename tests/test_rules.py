@@ -184,3 +184,23 @@ def test_unannotated_non_hotspot_variant_is_counted_not_guessed(kb):
     raw = Variant("9", 130872950, "G", "A", SRC, gene="ABL1")
     derived = derive_lesions([raw], [], kb, "GRCh38")
     assert derived.lesions == [] and derived.uninterpretable == 1
+
+
+@pytest.mark.parametrize("bp5, bp3, isoform, label", [
+    ("22:23290413", "9:130854064", "e14a2", "BCR::ABL1 e14a2 (p210)"),  # K562, GRCh38
+    ("22:23632600", "9:133729451", "e14a2", "BCR::ABL1 e14a2 (p210)"),  # K562, GRCh37
+    ("22:23182239", "9:130854064", "e1a2", "BCR::ABL1 e1a2 (p190)"),
+    ("22:23289621", "9:130854801", "e13a3", "BCR::ABL1 e13a3 (p210)"),
+    ("22:23290000", "9:130800000", None, "BCR::ABL1"),  # intronic DNA breakpoints name no isoform
+])
+def test_bcr_abl1_isoform_from_the_junction(kb, bp5, bp3, isoform, label):
+    (lesion,) = lesions_of(kb, fusions=[fusion("BCR", "ABL1", breakpoint5=bp5, breakpoint3=bp3)], build=None)
+    assert (lesion.isoform, lesion.label) == (isoform, label)
+
+
+def test_p210_raises_the_lineage_question_and_p190_does_not(kb):
+    p210 = lesions_of(kb, fusions=[fusion("BCR", "ABL1", breakpoint5="22:23290413", breakpoint3="9:130854064")])
+    p190 = lesions_of(kb, fusions=[fusion("BCR", "ABL1", breakpoint5="22:23182239", breakpoint3="9:130854064")])
+    roles = {lesions[0].isoform: [r.rule_id for r in assign_roles(lesions, classify(lesions, kb), kb)[0].roles]
+             for lesions in (p210, p190)}
+    assert "L-BCR_ABL1_P210-01" in roles["e14a2"] and "L-BCR_ABL1_P210-01" not in roles["e1a2"]

@@ -66,7 +66,7 @@ def derive_lesions(
             seen[lesion.id] = lesion
     out.lesions.extend(seen.values())
     out.warnings.extend(_breakpoint_warnings(fusions, kb))
-    for lesion in _fusion_lesions(fusions, _rule_fusion_patterns(kb), out.warnings):
+    for lesion in _fusion_lesions(fusions, _rule_fusion_patterns(kb), out.warnings, kb):
         (out.lesions if lesion.confidence == "high" else out.low_confidence).append(lesion)
     out.lesions.extend(_deletion_lesions(deletions))
     return out
@@ -149,7 +149,7 @@ def _collect_fusion_patterns(node, patterns: list) -> None:
                 _collect_fusion_patterns(child, patterns)
 
 
-def _fusion_lesions(fusions: Sequence[Fusion], patterns: list, warnings: list[Warning]) -> list[Lesion]:
+def _fusion_lesions(fusions: Sequence[Fusion], patterns: list, warnings: list[Warning], kb) -> list[Lesion]:
     """One lesion per gene pair; a reciprocal pair becomes one lesion named in its known orientation.
 
     Every caller row is kept as evidence. A reverse product reported alone (ABL1::BCR without
@@ -175,15 +175,46 @@ def _fusion_lesions(fusions: Sequence[Fusion], patterns: list, warnings: list[Wa
                 events[0].source,
             ))
         trusted = [f for f in events if f.support_level != "low" and not f.flags]
+        isoform, product = _isoform(chosen, events, kb)
+        label = f"{chosen[0]}::{chosen[1]}"
+        if isoform:
+            label += f" {isoform}" + (f" ({product})" if product else "")
         lesions.append(Lesion(
             id=f"fusion:{chosen[0]}::{chosen[1]}",
             kind=LesionKind.FUSION,
             genes=chosen,
-            label=f"{chosen[0]}::{chosen[1]}",
+            label=label,
             evidence=tuple(events),
             confidence="high" if trusted else "low",
+            isoform=isoform,
         ))
     return lesions
+
+
+def _isoform(genes: tuple[str, str], events: Sequence[Fusion], kb) -> tuple[str | None, str | None]:
+    """Name the transcript isoform when a caller's junction sits exactly on known exon boundaries."""
+    naming = next((n for n in kb.fusion_isoforms if fusion_matches(n.fusion, genes)), None)
+    if naming is None:
+        return None, None
+    ends = {(b.coords[build], b.exon) for b in kb.exon_boundaries if b.gene == genes[0] and b.boundary == "exon_end"
+            for build in b.coords}
+    starts = {(b.coords[build], b.exon) for b in kb.exon_boundaries
+              if b.gene == genes[1] and b.boundary == "exon_start" for build in b.coords}
+    end_exon = {site: exon for site, exon in ends}
+    start_exon = {site: exon for site, exon in starts}
+    for event in events:
+        if (event.gene5, event.gene3) != genes or not event.breakpoint5 or not event.breakpoint3:
+            continue
+        five, three = _site(event.breakpoint5), _site(event.breakpoint3)
+        if five in end_exon and three in start_exon:
+            name = naming.name_format.format(exon5=end_exon[five], exon3=start_exon[three])
+            return name, naming.products.get(name)
+    return None, None
+
+
+def _site(breakpoint: str) -> tuple[str, int] | None:
+    chrom, _, pos = breakpoint.rpartition(":")
+    return (chrom, int(pos)) if pos.isdigit() else None
 
 
 def _breakpoint_warnings(fusions: Sequence[Fusion], kb) -> list[Warning]:

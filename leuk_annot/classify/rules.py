@@ -46,6 +46,8 @@ def matches(kind: str, matcher: Any, lesion: Lesion) -> bool:
     For a gene deletion, ``consequence_class`` holds its extent (whole_gene, intragenic, partial).
     """
     if kind == "fusion":
+        if isinstance(matcher, dict) and "isoform" in matcher and lesion.isoform not in matcher["isoform"]:
+            return False
         return lesion.kind is LesionKind.FUSION and fusion_matches(matcher, lesion.genes)
     if kind == "variant":
         return lesion.kind is LesionKind.SEQUENCE_VARIANT and _variant_matches(matcher, lesion)

@@ -42,18 +42,15 @@ artefacts; a file named ``*.discarded.tsv[.gz]`` is refused with a pointer to ``
 
 from __future__ import annotations
 
-import gzip
 import re
-from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import InputFormatError
-from ..genome import CONTIG_LENGTHS, normalize_chrom
-from ..model import Fusion, SourceRef, Warning
+from ..model import Fusion
 from .base import ReadResult
-from .sniff import open_text
+from .caller_table import Row, parse_breakpoint, read_rows, whole_number
 
-__all__ = ["SUPPORT_LEVELS", "TYPE_FLAGS", "read_arriba", "checked_breakpoint"]
+__all__ = ["SUPPORT_LEVELS", "TYPE_FLAGS", "read_arriba"]
 
 FORMAT = "arriba"
 
@@ -67,8 +64,6 @@ TYPE_FLAGS: dict[str, str] = {"read-through": "read-through", "non-canonical-spl
 
 REQUIRED = ("gene1", "gene2", "breakpoint1", "breakpoint2", "type", "split_reads1", "split_reads2",
             "discordant_mates", "confidence")
-_MISSING = {"", "."}
-_BREAKPOINT = re.compile(r"^(?P<chrom>[^:\s]+):(?P<pos>[^:\s]*)(?::[+\-.])?$")
 _CANDIDATE = re.compile(r"^(?P<gene>[^()]+?)(?:\((?P<dist>\d+)\))?$")
 _DISCARDED = re.compile(r"\.discarded\.tsv(\.gz)?$", re.IGNORECASE)
 
@@ -81,100 +76,48 @@ def read_arriba(path: Path) -> ReadResult:
             path, None, "this is Arriba's fusions.discarded.tsv: calls Arriba rejected as artefacts, not evidence",
             "pass the fusions.tsv written next to it (Arriba option -o)",
         )
-    if path.stat().st_size == 0:
-        raise InputFormatError(path, None, "empty file", "an Arriba fusions.tsv starts with a '#gene1' header line")
     result = ReadResult(format=FORMAT)
-    try:
-        with open_text(path) as fh:
-            _read(fh, path, result)
-    except (UnicodeDecodeError, gzip.BadGzipFile, EOFError) as exc:
-        raise InputFormatError(
-            path, None, f"not readable as UTF-8 text ({exc.__class__.__name__})",
-            "Arriba writes plain tab-separated text; gzip is accepted",
-        ) from None
+    stats: dict[str, int] = {}
+    for row in read_rows(path, label="Arriba fusions.tsv", required=REQUIRED, warnings=result.warnings, stats=stats):
+        fusion = _row_to_fusion(row)
+        if fusion is None:
+            stats["skipped"] += 1
+        else:
+            result.events.append(fusion)
+    result.stats = {"rows": stats["rows"], "fusions": len(result.events), "skipped": stats["skipped"]}
     return result
 
 
-def _read(fh, path: Path, result: ReadResult) -> None:
-    lines = enumerate(fh, start=1)
-    columns = _find_header(lines, path)
-    needed = max(columns[name] for name in REQUIRED)
-    rows = skipped = 0
-    for line_no, raw in lines:
-        text = raw.rstrip("\r\n")
-        if not text.strip() or text.startswith("#"):
-            continue
-        rows += 1
-        fields = text.split("\t")
-        source = SourceRef(str(path), line_no)
-
-        def warn(message: str, source=source) -> None:
-            result.warnings.append(Warning(f"{path}:{source.line}: {message}", source))
-
-        if len(fields) <= needed:
-            warn(f"row has {len(fields)} fields, the header {needed + 1} or more (is it tab-separated?); row skipped")
-            skipped += 1
-            continue
-        fusion = _row_to_fusion(fields, columns, source, warn)
-        if fusion is None:
-            skipped += 1
-        else:
-            result.events.append(fusion)
-    result.stats = {"rows": rows, "fusions": len(result.events), "skipped": skipped}
-
-
-def _find_header(lines, path: Path) -> dict[str, int]:
-    for line_no, raw in lines:
-        text = raw.rstrip("\r\n")
-        if not text.strip() or text.startswith("##"):
-            continue
-        names = [name.strip().lstrip("#").strip().lower() for name in text.split("\t")]
-        columns: dict[str, int] = {}
-        for index, name in enumerate(names):
-            columns.setdefault(name, index)
-        missing = [name for name in REQUIRED if name not in columns]
-        if missing:
-            raise InputFormatError(
-                path, line_no, f"not an Arriba fusions.tsv header: missing column(s) {', '.join(missing)}",
-                f"Arriba's header starts '#gene1<TAB>gene2<TAB>strand1(gene/fusion)'; saw {text[:120]!r}",
-            )
-        return columns
-    raise InputFormatError(path, None, "no header line", "an Arriba fusions.tsv starts with a '#gene1' header line")
-
-
-def _row_to_fusion(fields: list[str], columns: dict[str, int], source: SourceRef, warn) -> Fusion | None:
-    def cell(name: str) -> str | None:
-        index = columns.get(name)
-        value = fields[index].strip() if index is not None and index < len(fields) else ""
-        return None if value in _MISSING else value
-
+def _row_to_fusion(row: Row) -> Fusion | None:
     flags: list[str] = []
     genes = []
     for column, end in (("gene1", "5'"), ("gene2", "3'")):
-        gene, intergenic = _closest_gene(cell(column))
+        gene, intergenic = _closest_gene(row.get(column))
         if gene is None:
-            warn(f"empty {end} partner (column {column!r}: {fields[columns[column]].strip()!r}); row skipped")
+            row.warn(f"empty {end} partner (column {column!r}: {row.cells[column].strip()!r}); row skipped")
             return None
         if intergenic and "intergenic" not in flags:
             flags.append("intergenic")
         genes.append(gene)
-    event_type, tags = cell("type") or "", cell("tags")
+    tags = row.get("tags")
     if tags is None:
-        flags.extend(flag for keyword, flag in TYPE_FLAGS.items() if keyword in event_type.split("/"))
-    confidence = cell("confidence")
+        keywords = (row.get("type") or "").split("/")
+        flags.extend(flag for keyword, flag in TYPE_FLAGS.items() if keyword in keywords)
+    confidence = row.get("confidence")
     detail = [confidence or "."]
-    if cell("reading_frame"):
-        detail.append(f"reading_frame={cell('reading_frame')}")
+    if row.get("reading_frame"):
+        detail.append(f"reading_frame={row.get('reading_frame')}")
     if tags:
         detail.append(f"tags={tags}")
+    counts = [whole_number(row, column) for column in ("split_reads1", "split_reads2", "discordant_mates")]
     return Fusion(
         gene5=genes[0],
         gene3=genes[1],
         caller=FORMAT,
-        source=source,
-        breakpoint5=checked_breakpoint(cell("breakpoint1"), "breakpoint1", warn),
-        breakpoint3=checked_breakpoint(cell("breakpoint2"), "breakpoint2", warn),
-        supporting_reads=_support(cell, warn),
+        source=row.source,
+        breakpoint5=parse_breakpoint(row, row.get("breakpoint1"), "breakpoint1"),
+        breakpoint3=parse_breakpoint(row, row.get("breakpoint2"), "breakpoint2"),
+        supporting_reads=None if None in counts else sum(counts),
         support_level=SUPPORT_LEVELS.get((confidence or "").lower(), "unknown"),
         caller_confidence=";".join(detail) if confidence or len(detail) > 1 else None,
         flags=tuple(flags),
@@ -188,42 +131,10 @@ def _closest_gene(value: str | None) -> tuple[str | None, bool]:
     candidates = []
     for order, part in enumerate(value.split(",")):
         match = _CANDIDATE.match(part.strip())
-        if match and match["gene"].strip() not in _MISSING:
+        if match and match["gene"].strip() not in ("", "."):
             distance = int(match["dist"]) if match["dist"] else None
             candidates.append((distance is None, distance or 0, order, match["gene"].strip()))
     if not candidates:
         return None, False
     intergenic = len(candidates) > 1 or "(" in value
     return min(candidates)[3], intergenic
-
-
-def _support(cell: Callable[[str], str | None], warn) -> int | None:
-    total = 0
-    for column in ("split_reads1", "split_reads2", "discordant_mates"):
-        value = cell(column)
-        if value is None or not value.isdigit():
-            warn(f"{column} {value or 'empty'!r} is not a whole number; read support left unknown")
-            return None
-        total += int(value)
-    return total
-
-
-def checked_breakpoint(value: str | None, column: str, warn: Callable[[str], None]) -> str | None:
-    """'chr22:23632600' or 'chr22:23632600:+' -> '22:23632600'; malformed or impossible positions warn, give None.
-
-    Impossible = beyond the chromosome's end in both GRCh37 and GRCh38 (``genome.CONTIG_LENGTHS``);
-    contigs not in that table (unplaced, viral) are not checked.
-    """
-    if value is None:
-        return None
-    match = _BREAKPOINT.match(value)
-    if match is None or not match["pos"].isdigit() or int(match["pos"]) < 1:
-        warn(f"{column} {value!r} is not CHROM:POS (e.g. 22:23632600); breakpoint left unknown")
-        return None
-    chrom, pos = normalize_chrom(match["chrom"]), int(match["pos"])
-    lengths = [table[chrom] for table in CONTIG_LENGTHS.values() if chrom in table]
-    if lengths and pos > max(lengths):
-        warn(f"{column} {value!r} lies beyond the end of chromosome {chrom} in GRCh37 and GRCh38; "
-             "breakpoint left unknown")
-        return None
-    return f"{chrom}:{pos}"

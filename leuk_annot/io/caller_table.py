@@ -18,7 +18,7 @@ from ..genome import CONTIG_LENGTHS, normalize_chrom
 from ..model import SourceRef, Warning
 from .sniff import open_text
 
-__all__ = ["MISSING", "Row", "read_rows", "breakpoint", "parse_breakpoint", "whole_number", "first_candidate"]
+__all__ = ["MISSING", "Row", "read_rows", "breakpoint", "parse_breakpoint", "whole_number", "read_total", "first_candidate"]
 
 MISSING = frozenset({"", ".", "-", "na", "n/a", "nan", "none", "null"})
 """Cell values that mean "unknown" in caller tables (compared lower-case)."""
@@ -44,6 +44,11 @@ class Row:
             return None
         value = value.strip()
         return None if value.lower() in MISSING else value
+
+    def strand(self, column: str) -> str | None:
+        """A ``+``/``-`` strand cell (``get`` would read ``-`` as unknown); anything else is None."""
+        value = (self.cells.get(column) or "").strip()
+        return value if value in ("+", "-") else None
 
     def warn(self, text: str) -> None:
         self.warnings.append(Warning(f"{self.path}:{self.line}: {text}", self.source))
@@ -165,6 +170,12 @@ def whole_number(row: Row, column: str) -> int | None:
         row.warn(f"{column} {value!r} is not a whole number of reads; left unknown")
         return None
     return int(number)
+
+
+def read_total(row: Row, *columns: str) -> int | None:
+    """Sum of whole-number read columns; None when any of them is unknown (a partial sum would understate)."""
+    counts = [whole_number(row, column) for column in columns]
+    return None if any(count is None for count in counts) else sum(counts)
 
 
 def first_candidate(value: str) -> tuple[str, bool]:

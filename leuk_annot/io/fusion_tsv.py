@@ -105,6 +105,7 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
         "junctionreadcount",
         "spanning_reads",
         "support",
+        "num_lr",  # CTAT-LR-Fusion: long reads supporting the fusion
     ),
     "confidence": ("confidence", "support_level", "confidence_level"),
     "sv_type": ("sv_type", "svtype"),

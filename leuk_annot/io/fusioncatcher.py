@@ -121,7 +121,7 @@ def _row_to_fusion(row: Row) -> Fusion | None:
         if flag is not None and flag not in flags:
             flags.append(flag)
     pairs, unique = whole_number(row, PAIRS), whole_number(row, UNIQUE)
-    total = None if pairs is None or unique is None else pairs + unique
+    total = None if pairs is None or unique is None else pairs + unique  # like read_total, counts reused
     return Fusion(
         gene5=gene5,
         gene3=gene3,

@@ -3,8 +3,8 @@
 Source of the spec: STAR-Fusion wiki (github.com/STAR-Fusion/STAR-Fusion/wiki), its ``testing/`` outputs
 and ``FusionFilter/PerlLib/AnnotFilterRule.pm``; real files in ``shared/real_data/fusions/star-fusion``.
 
-Layouts (all read; a column is found by its NAME, case-insensitively, a leading ``#`` ignored)
--------------------------------------------------------------------------------------------
+Layouts (a column is found by its NAME, a leading ``#`` ignored; plain or gzip text)
+----------------------------------------------------------------------------------
 - current (1.x): ``#FusionName JunctionReadCount SpanningFragCount [est_J est_S] SpliceType LeftGene
   LeftBreakpoint RightGene RightBreakpoint [JunctionReads SpanningFrags] LargeAnchorSupport FFPM
   LeftBreakDinuc LeftBreakEntropy RightBreakDinuc RightBreakEntropy annots`` (+ ``CDS_LEFT_ID ...
@@ -14,8 +14,8 @@ Layouts (all read; a column is found by its NAME, case-insensitively, a leading 
 - 0.x ``*.final.abridged.FFPM`` (11 columns) and its full ``*.final.FFPM`` (13 columns, with the
   ``JunctionReads SpanningFrags`` read lists): ``J_FFPM`` + ``S_FFPM`` instead of ``FFPM``
   (FFPM = J_FFPM + S_FFPM: both are fragments per million total fragments).
-- oldest 0.x (``#fusion_name JunctionReads SpanningFrags Splice_type ...``): the FIRST ``JunctionReads``/
-  ``SpanningFrags`` columns are the counts (the header repeats the names for the read lists).
+- Not read: the pre-0.5 ``#fusion_name JunctionReads SpanningFrags Splice_type ...`` layout (its header
+  repeats ``JunctionReads``/``SpanningFrags`` for counts and read lists); it is refused with the header seen.
 
 Columns used
 ------------
@@ -36,15 +36,13 @@ Columns used
 
 from __future__ import annotations
 
-import gzip
 from pathlib import Path
 
 from ..errors import InputFormatError
-from ..model import Fusion, SourceRef, Warning
+from ..model import Fusion
 from ..normalize import parse_fusion_name
-from .arriba import checked_breakpoint
 from .base import ReadResult
-from .sniff import open_text
+from .caller_table import Row, parse_breakpoint, read_rows, whole_number
 
 __all__ = ["ANNOT_FLAGS", "FREE_PASS", "MIN_FFPM", "support_level", "read_star_fusion"]
 
@@ -89,163 +87,94 @@ ANNOT_FLAGS: dict[str, str] = {
 FREE_PASS = ("Mitelman", "chimerdb_omim", "chimerdb_pubmed", "ChimerKB", "ChimerPub", "Cosmic", "HaasMedCancer")
 """Cancer-fusion databases that exempt a fusion from the red-herring flags (AnnotFilterRule.pm ``@FREE_PASS``)."""
 
-_ALIASES: dict[str, tuple[str, ...]] = {
-    "name": ("fusionname", "fusion_name"),
-    "junction": ("junctionreadcount", "junctionreads"),
-    "spanning": ("spanningfragcount", "spanningfrags"),
-    "left_gene": ("leftgene",),
-    "right_gene": ("rightgene",),
-    "left_bp": ("leftbreakpoint",),
-    "right_bp": ("rightbreakpoint",),
-    "anchor": ("largeanchorsupport",),
-    "ffpm": ("ffpm",),
-    "j_ffpm": ("j_ffpm",),
-    "s_ffpm": ("s_ffpm",),
-    "annots": ("annots",),
-    "prot_type": ("prot_fusion_type",),
-}
-_MISSING = {"", ".", "NA"}
+REQUIRED = ("FusionName", "JunctionReadCount", "SpanningFragCount")
 
 
 def read_star_fusion(path: Path) -> ReadResult:
     """Read a STAR-Fusion prediction table (any layout above, plain or gzip) into Fusion events."""
     path = Path(path)
-    if path.stat().st_size == 0:
-        raise InputFormatError(path, None, "empty file", "a STAR-Fusion table starts with a '#FusionName' header")
     result = ReadResult(format=FORMAT)
-    try:
-        with open_text(path) as fh:
-            _read(fh, path, result)
-    except (UnicodeDecodeError, gzip.BadGzipFile, EOFError) as exc:
-        raise InputFormatError(
-            path, None, f"not readable as UTF-8 text ({exc.__class__.__name__})",
-            "STAR-Fusion writes plain tab-separated text; gzip is accepted",
-        ) from None
+    stats: dict[str, int] = {}
+    label = "STAR-Fusion fusion_predictions.tsv"
+    for row in read_rows(path, label=label, required=REQUIRED, warnings=result.warnings, stats=stats):
+        fusion = _row_to_fusion(row)
+        if fusion is None:
+            stats["skipped"] += 1
+        else:
+            result.events.append(fusion)
+    result.stats = {"rows": stats["rows"], "fusions": len(result.events), "skipped": stats["skipped"]}
     return result
 
 
-def _read(fh, path: Path, result: ReadResult) -> None:
-    lines = enumerate(fh, start=1)
-    columns = _find_header(lines, path)
-    needed = max(columns[key] for key in ("junction", "spanning"))
-    rows = skipped = 0
-    for line_no, raw in lines:
-        text = raw.rstrip("\r\n")
-        if not text.strip() or text.startswith("#"):
-            continue
-        rows += 1
-        fields = text.split("\t")
-        source = SourceRef(str(path), line_no)
-
-        def warn(message: str, source=source) -> None:
-            result.warnings.append(Warning(f"{path}:{source.line}: {message}", source))
-
-        if len(fields) <= needed:
-            warn(f"row has {len(fields)} fields, the header more (is it tab-separated?); row skipped")
-            skipped += 1
-            continue
-        fusion = _row_to_fusion(fields, columns, source, path, warn)
-        if fusion is None:
-            skipped += 1
-        else:
-            result.events.append(fusion)
-    result.stats = {"rows": rows, "fusions": len(result.events), "skipped": skipped}
-
-
-def _find_header(lines, path: Path) -> dict[str, int]:
-    for line_no, raw in lines:
-        text = raw.rstrip("\r\n")
-        if not text.strip() or text.startswith("##"):
-            continue
-        first: dict[str, int] = {}
-        for index, name in enumerate(text.split("\t")):
-            first.setdefault(name.strip().lstrip("#").strip().lower(), index)  # first of repeated names wins
-        columns = {}
-        for key, aliases in _ALIASES.items():
-            hit = next((first[alias] for alias in aliases if alias in first), None)
-            if hit is not None:
-                columns[key] = hit
-        has_genes = "name" in columns or {"left_gene", "right_gene"} <= columns.keys()
-        if not has_genes or "junction" not in columns or "spanning" not in columns:
-            raise InputFormatError(
-                path, line_no, "not a STAR-Fusion header: needs #FusionName (or LeftGene + RightGene), "
-                "JunctionReadCount and SpanningFragCount",
-                f"STAR-Fusion's header starts '#FusionName<TAB>JunctionReadCount<TAB>'; saw {text[:120]!r}",
-            )
-        return columns
-    raise InputFormatError(path, None, "no header line", "a STAR-Fusion table starts with a '#FusionName' header")
-
-
-def _row_to_fusion(fields: list[str], columns: dict[str, int], source: SourceRef, path: Path, warn) -> Fusion | None:
-    def cell(key: str) -> str | None:
-        index = columns.get(key)
-        value = fields[index].strip() if index is not None and index < len(fields) else ""
-        return None if value in _MISSING else value
-
-    genes = _partners(cell("left_gene"), cell("right_gene"), cell("name"), source, path, warn)
+def _row_to_fusion(row: Row) -> Fusion | None:
+    genes = _partners(row)
     if genes is None:
         return None
-    junction = _count(cell("junction"), "JunctionReadCount", warn)
-    spanning = _count(cell("spanning"), "SpanningFragCount", warn)
-    ffpm, ffpm_text = _ffpm(cell, warn)
-    anchor = cell("anchor")
+    junction = _count(row, "JunctionReadCount")
+    spanning = _count(row, "SpanningFragCount")
+    ffpm, ffpm_text = _ffpm(row)
+    anchor = row.get("LargeAnchorSupport")
     return Fusion(
         gene5=genes[0],
         gene3=genes[1],
         caller=FORMAT,
-        source=source,
-        breakpoint5=checked_breakpoint(cell("left_bp"), "LeftBreakpoint", warn),
-        breakpoint3=checked_breakpoint(cell("right_bp"), "RightBreakpoint", warn),
+        source=row.source,
+        breakpoint5=parse_breakpoint(row, row.get("LeftBreakpoint"), "LeftBreakpoint"),
+        breakpoint3=parse_breakpoint(row, row.get("RightBreakpoint"), "RightBreakpoint"),
         supporting_reads=None if junction is None or spanning is None else junction + spanning,
         support_level=support_level(junction, spanning, ffpm, anchor),
-        caller_confidence=_describe(ffpm_text, cell("junction"), cell("spanning"), anchor, cell("prot_type")),
-        flags=_flags(cell("annots")),
+        caller_confidence=_describe(ffpm_text, junction, spanning, anchor, row.get("PROT_FUSION_TYPE")),
+        flags=_flags(row.get("annots")),
     )
 
 
-def _partners(left, right, name, source: SourceRef, path: Path, warn) -> tuple[str, str] | None:
-    genes = [_symbol(left), _symbol(right)]
+def _partners(row: Row) -> tuple[str, str] | None:
+    """Symbols from LeftGene/RightGene, else from #FusionName, else the bare Ensembl id of LeftGene/RightGene."""
+    cells = [_split_gene(row.get("LeftGene")), _split_gene(row.get("RightGene"))]
+    genes = [symbol for symbol, _ in cells]
+    name = row.get("FusionName")
     if None in genes and name is not None:
         try:
-            from_name = parse_fusion_name(name, path=path, line=source.line)
+            from_name: tuple[str | None, str | None] = parse_fusion_name(name, path=row.path, line=row.line)
         except InputFormatError as exc:
-            if genes == [None, None]:
-                warn(f"{exc.message}; row skipped")
+            if cells == [(None, None), (None, None)]:
+                row.warn(f"{exc.message}; row skipped")
                 return None
             from_name = (None, None)
         genes = [gene or fallback for gene, fallback in zip(genes, from_name)]
+    genes = [gene or gene_id for gene, (_, gene_id) in zip(genes, cells)]
     for gene, end in zip(genes, ("5' (LeftGene)", "3' (RightGene)")):
         if gene is None:
-            warn(f"empty {end} partner in {name or 'an unnamed fusion'!r}; row skipped")
+            row.warn(f"empty {end} partner in {name or 'an unnamed fusion'!r}; row skipped")
             return None
     return genes[0], genes[1]
 
 
-def _symbol(value: str | None) -> str | None:
-    """'BCR^ENSG00000186716.15' -> 'BCR'; '^ENSG...' -> the id; None stays None."""
+def _split_gene(value: str | None) -> tuple[str | None, str | None]:
+    """'BCR^ENSG00000186716.15' -> ('BCR', 'ENSG00000186716.15'); '^ENSG...' -> (None, 'ENSG...')."""
     if value is None:
-        return None
+        return None, None
     symbol, _, gene_id = value.partition("^")
-    return symbol.strip() or gene_id.strip() or None
+    return symbol.strip() or None, gene_id.strip() or None
 
 
-def _count(value: str | None, column: str, warn) -> int | None:
-    if value is not None and value.isdigit():
-        return int(value)
-    warn(f"{column} {value or 'empty'!r} is not a whole number; read support left unknown")
-    return None
+def _count(row: Row, column: str) -> int | None:
+    number = whole_number(row, column)
+    if number is None and row.get(column) is None:
+        row.warn(f"{column} is empty; read support left unknown")
+    return number
 
 
-def _ffpm(cell, warn) -> tuple[float | None, str | None]:
+def _ffpm(row: Row) -> tuple[float | None, str | None]:
     """(FFPM, its text): the FFPM column, else J_FFPM + S_FFPM (0.x files); (None, None) when absent."""
-    raw = cell("ffpm")
-    parts = [raw] if raw is not None else [cell("j_ffpm"), cell("s_ffpm")]
+    raw = row.get("FFPM")
+    parts = [raw] if raw is not None else [row.get("J_FFPM"), row.get("S_FFPM")]
     if all(part is None for part in parts):
         return None, None
     try:
-        value = sum(float(part) for part in parts)
+        value = round(sum(float(part) for part in parts), 4)  # J_FFPM + S_FFPM as printed, 4 decimals
     except (TypeError, ValueError):
-        warn(f"FFPM {'/'.join(str(part) for part in parts)!r} is not a number; FFPM left unknown")
+        row.warn(f"FFPM {'/'.join(str(part) for part in parts)!r} is not a number; FFPM left unknown")
         return None, None
     return value, raw if raw is not None else f"{value:.4f}"
 

@@ -10,6 +10,8 @@ from typing import Any
 from ..errors import KnowledgeBaseError
 from .records import (
     Citation,
+    ExonBoundary,
+    FusionIsoforms,
     Gene,
     Hotspot,
     KnowledgeBase,
@@ -76,6 +78,11 @@ def _load_cached(db_dir: Path) -> KnowledgeBase:
     checker.check("therapies.schema.json", therapy_doc, files["therapies"])
     marker_doc = _yaml(db_dir / files["markers"]) if "markers" in files else []
     checker.check("markers.schema.json", marker_doc, files.get("markers", "markers.yaml"))
+    boundary_rows = _tsv(db_dir / files["breakpoints"]) if "breakpoints" in files else []
+    for line, row in boundary_rows:
+        checker.check("breakpoints.schema.json", row, f"{files['breakpoints']}:{line}")
+    isoform_doc = _yaml(db_dir / files["fusion_isoforms"]) if "fusion_isoforms" in files else []
+    checker.check("fusion_isoforms.schema.json", isoform_doc, files.get("fusion_isoforms", "fusion_isoforms.yaml"))
 
     kb = KnowledgeBase(
         path=str(db_dir),
@@ -92,6 +99,10 @@ def _load_cached(db_dir: Path) -> KnowledgeBase:
         citations=citations,
         policies=manifest.get("policies", {}),
         markers=tuple(_marker(m) for m in marker_doc),
+        exon_boundaries=tuple(_exon_boundary(row) for _, row in boundary_rows),
+        fusion_isoforms=tuple(
+            FusionIsoforms(d["fusion"], d["name_format"], d["products"], tuple(d["citations"])) for d in isoform_doc
+        ),
     )
     check_cross_references(kb, str(db_dir))
     return kb
@@ -222,6 +233,12 @@ def _lesion_rule(doc: dict) -> LesionRule:
         flag=doc.get("flag"),
         risk_not_applied_in=tuple(doc.get("risk_not_applied_in", ())),
     )
+
+
+def _exon_boundary(row: dict[str, str]) -> ExonBoundary:
+    coords = {build: (row[f"{p}_chrom"], int(row[f"{p}_pos"]))
+              for build, p in (("GRCh37", "grch37"), ("GRCh38", "grch38"))}
+    return ExonBoundary(row["gene"], int(row["exon"]), row["boundary"], coords)
 
 
 def _marker(doc: dict) -> Marker:

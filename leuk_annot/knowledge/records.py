@@ -129,6 +129,24 @@ class Marker:
 
 
 @dataclass(frozen=True)
+class ExonBoundary:
+    """Where RNA fusion junctions fall: the last base of a 5' exon or the first base of a 3' exon."""
+
+    gene: str
+    exon: int
+    boundary: str  # "exon_end" | "exon_start"
+    coords: Mapping[str, tuple[str, int]]  # build -> (chrom, pos)
+
+
+@dataclass(frozen=True)
+class FusionIsoforms:
+    fusion: str  # "BCR::ABL1"
+    name_format: str  # "e{exon5}a{exon3}"
+    products: Mapping[str, str]  # isoform -> protein product ("e14a2" -> "p210")
+    citations: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class KnowledgeBase:
     path: str
     version: str
@@ -144,3 +162,5 @@ class KnowledgeBase:
     citations: Mapping[str, Citation]
     policies: Mapping[str, Any] = field(default_factory=dict)
     markers: tuple[Marker, ...] = ()
+    exon_boundaries: tuple[ExonBoundary, ...] = ()
+    fusion_isoforms: tuple[FusionIsoforms, ...] = ()

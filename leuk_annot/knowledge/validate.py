@@ -93,6 +93,11 @@ def check_cross_references(kb, where: str) -> None:
             problems.append(f"therapies.yaml: {therapy.id}.applies_to.subtype: unknown subtype {target['subtype']!r}")
         else:
             _check_condition(target, kb, f"therapies.yaml: {therapy.id}.applies_to", problems)
+    for isoforms in kb.fusion_isoforms:
+        cite_check(isoforms.fusion, isoforms.citations, "fusion_isoforms.yaml")
+    for boundary in kb.exon_boundaries:
+        if boundary.gene not in kb.genes:
+            problems.append(f"breakpoints.tsv: {boundary.gene} exon {boundary.exon}: gene is not in genes.tsv")
     for marker in kb.markers:
         cite_check(marker.id, marker.citations, "markers.yaml")
         _check_condition(marker.when, kb, f"markers.yaml: {marker.id}.when", problems)
