@@ -175,6 +175,52 @@ class CopyNumberProfile:
     segments: tuple[CopyNumberSegment, ...]  # for plots (may be downsampled bins)
 
 
+@dataclass(frozen=True, slots=True)
+class PharmacogeneCall:
+    """Germline genotype of a thiopurine pharmacogene (TPMT, NUDT15) and its CPIC phenotype."""
+
+    gene: str
+    diplotype: str | None  # "*1/*3A"; None when it cannot be decided
+    phenotype: str | None  # CPIC term, e.g. "intermediate metabolizer"; "indeterminate" allowed
+    observations: tuple[str, ...]  # e.g. ("TPMT c.719A>G heterozygous (VAF 0.48)",)
+    sample_kind: str  # "germline" | "tumour"
+    caveats: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DosingRecommendation:
+    drug: str  # "mercaptopurine" | "thioguanine" | "azathioprine"
+    phenotypes: str  # what the recommendation is based on, e.g. "TPMT IM / NUDT15 NM"
+    recommendation: str
+    strength: str | None  # CPIC classification of recommendation
+    citations: tuple[str, ...]
+    guideline: str  # e.g. "CPIC thiopurines 2018 update (with 2024 addendum)"
+
+
+@dataclass(frozen=True, slots=True)
+class Pharmacogenomics:
+    calls: tuple[PharmacogeneCall, ...]
+    recommendations: tuple[DosingRecommendation, ...]
+    method: str  # how the genotypes were obtained and their limits
+
+
+@dataclass(frozen=True, slots=True)
+class RiskItem:
+    """One relapse-risk item (timing, strategic group, refractoriness...), or why it is not assessable."""
+
+    scheme: str  # e.g. "BFM time to relapse", "COG time to relapse", "BFM strategic group"
+    value: str | None  # e.g. "very early", "S3/S4"; None when not assessable
+    assessable: bool
+    basis: str  # the inputs used, or what is missing
+    citations: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RelapseAssessment:
+    items: tuple[RiskItem, ...]
+    clinical_file: str | None
+
+
 Event = Variant | Fusion | StructuralVariant | GeneDeletion | CopyNumberSegment
 
 
@@ -208,6 +254,7 @@ class Lesion:
     confidence: str = "high"  # "high" | "low": low-confidence lesions never define a subtype
     roles: tuple[LesionRole, ...] = ()
     isoform: str | None = None  # fusion transcript isoform from exon-boundary junctions, e.g. "e14a2"
+    clonality: str | None = None  # "clonal" | "subclonal" | None (not assessable: no purity/blast %)
 
 
 @dataclass(frozen=True, slots=True)
@@ -311,3 +358,5 @@ class AnnotationResult:
     assessments: tuple[Assessment, ...] = ()
     low_confidence: tuple[Lesion, ...] = field(default=())  # shown, never used to classify
     copy_number: CopyNumberProfile | None = None
+    pharmacogenomics: Pharmacogenomics | None = None
+    relapse: RelapseAssessment | None = None

@@ -15,13 +15,18 @@ from typing import Any
 
 from ..model import (
     AnnotationResult,
+    CopyNumberProfile,
+    CopyNumberSegment,
     Event,
     Fusion,
+    GeneDeletion,
     Lesion,
     LesionRole,
     SourceRef,
+    StructuralVariant,
     SubtypeCall,
     TherapyLink,
+    Variant,
 )
 
 SCHEMA_VERSION = "1.0"
@@ -30,6 +35,10 @@ SCHEMA_PATH = Path(__file__).resolve().parent / "result.schema.json"
 # Subtype statuses whose supporting lesions count as "subtype-defining" when they have no role.
 DEFINING_STATUSES = frozenset({"primary", "additional", "conflicting"})
 SUBTYPE_DEFINING = "subtype-defining"
+
+# Bin-level profiles (CNVkit .cnr) hold hundreds of thousands of rows: the JSON carries the
+# compact segment list only up to this many, and otherwise just says how many were left out.
+MAX_JSON_SEGMENTS = 5000
 
 
 def _float(value: float | None, digits: int = 4) -> float | None:
@@ -45,21 +54,23 @@ def source_dict(source: SourceRef | None) -> dict[str, Any] | None:
     return {"file": source.path, "line": source.line, "record": source.record}
 
 
-def event_dict(event: Event) -> dict[str, Any]:
-    if isinstance(event, Fusion):
-        return {
-            "type": "fusion",
-            "gene5": event.gene5,
-            "gene3": event.gene3,
-            "breakpoint5": event.breakpoint5,
-            "breakpoint3": event.breakpoint3,
-            "supporting_reads": event.supporting_reads,
-            "support_level": event.support_level,
-            "caller_confidence": event.caller_confidence,
-            "caller": event.caller,
-            "flags": list(event.flags),
-            "source": source_dict(event.source),
-        }
+def _fusion_dict(event: Fusion) -> dict[str, Any]:
+    return {
+        "type": "fusion",
+        "gene5": event.gene5,
+        "gene3": event.gene3,
+        "breakpoint5": event.breakpoint5,
+        "breakpoint3": event.breakpoint3,
+        "supporting_reads": event.supporting_reads,
+        "support_level": event.support_level,
+        "caller_confidence": event.caller_confidence,
+        "caller": event.caller,
+        "flags": list(event.flags),
+        "source": source_dict(event.source),
+    }
+
+
+def _variant_dict(event: Variant) -> dict[str, Any]:
     return {
         "type": "variant",
         "chrom": event.chrom,
@@ -78,6 +89,127 @@ def event_dict(event: Event) -> dict[str, Any]:
         "annotation": event.annotation,
         "sample": event.sample,
         "source": source_dict(event.source),
+    }
+
+
+def _sv_dict(event: StructuralVariant) -> dict[str, Any]:
+    return {
+        "type": "structural_variant",
+        "chrom1": event.chrom1,
+        "pos1": event.pos1,
+        "keeps1": event.keeps1,
+        "chrom2": event.chrom2,
+        "pos2": event.pos2,
+        "keeps2": event.keeps2,
+        "svtype": event.svtype,
+        "caller": event.caller,
+        "event_id": event.event_id,
+        "supporting_reads": event.supporting_reads,
+        "support_level": event.support_level,
+        "filter": event.filter,
+        "flags": list(event.flags),
+        "source": source_dict(event.source),
+    }
+
+
+def _gene_deletion_dict(event: GeneDeletion) -> dict[str, Any]:
+    return {
+        "type": "gene_deletion",
+        "gene": event.gene,
+        "chrom": event.chrom,
+        "start": event.start,
+        "end": event.end,
+        "extent": event.extent,
+        "caller": event.caller,
+        "copy_number": _float(event.copy_number),
+        "detail": event.detail,
+        "source": source_dict(event.source),
+    }
+
+
+def _segment_event_dict(event: CopyNumberSegment) -> dict[str, Any]:
+    return {
+        "type": "copy_number_segment",
+        "chrom": event.chrom,
+        "start": event.start,
+        "end": event.end,
+        "caller": event.caller,
+        "log2": _float(event.log2),
+        "copy_number": _float(event.copy_number),
+        "minor_copy_number": _float(event.minor_copy_number),
+        "probes": event.probes,
+        "sample": event.sample,
+        "source": source_dict(event.source),
+    }
+
+
+# Dispatch by exact type (habit 1: a dict, not an if-chain); a new Event type without an entry
+# here fails loudly in event_dict instead of being written as something it is not.
+_EVENT_WRITERS = {
+    Variant: _variant_dict,
+    Fusion: _fusion_dict,
+    StructuralVariant: _sv_dict,
+    GeneDeletion: _gene_deletion_dict,
+    CopyNumberSegment: _segment_event_dict,
+}
+
+
+def event_dict(event: Event) -> dict[str, Any]:
+    writer = _EVENT_WRITERS.get(type(event))
+    if writer is None:
+        raise TypeError(f"no JSON form for evidence event of type {type(event).__name__}")
+    return writer(event)
+
+
+def copy_number_dict(profile: CopyNumberProfile | None) -> dict[str, Any] | None:
+    """The sample's copy-number view; raw segments only when there are few enough to stay readable."""
+    if profile is None:
+        return None
+    n_segments = len(profile.segments)
+    segments = None
+    if n_segments <= MAX_JSON_SEGMENTS:
+        segments = [
+            {
+                "chrom": seg.chrom,
+                "start": seg.start,
+                "end": seg.end,
+                "copy_number": _float(seg.copy_number),
+                "log2": _float(seg.log2),
+            }
+            for seg in profile.segments
+        ]
+    return {
+        "method": profile.method,
+        "purity": _float(profile.purity),
+        "ploidy": _float(profile.ploidy),
+        "modal_number": profile.modal_number,
+        "chromosomes": [
+            {
+                "chrom": c.chrom,
+                "copies": c.copies,
+                "p_arm": _float(c.p_arm),
+                "q_arm": _float(c.q_arm),
+                "fraction_covered": _float(c.fraction_covered),
+            }
+            for c in profile.chromosomes
+        ],
+        "genes": [
+            {
+                "gene": g.gene,
+                "chrom": g.chrom,
+                "start": g.start,
+                "end": g.end,
+                "copy_number": _float(g.copy_number),
+                "call": g.call,
+                "extent": g.extent,
+                "fraction_covered": _float(g.fraction_covered),
+                "detail": g.detail,
+            }
+            for g in profile.genes
+        ],
+        "segment_count": n_segments,
+        "segments": segments,
+        "segments_omitted": 0 if segments is not None else n_segments,
     }
 
 
@@ -169,6 +301,7 @@ def result_dict(result: AnnotationResult) -> dict[str, Any]:
         "subtypes": [_subtype_dict(c) for c in result.subtypes],
         "lesions": [lesion_dict(lesion, defining) for lesion in result.lesions],
         "low_confidence_lesions": [lesion_dict(lesion, defining) for lesion in result.low_confidence],
+        "copy_number": copy_number_dict(result.copy_number),
         "therapies": [_therapy_dict(t) for t in result.therapies],
         "prognosis": {
             "risk": result.prognosis.risk,
