@@ -204,3 +204,11 @@ def test_p210_raises_the_lineage_question_and_p190_does_not(kb):
     roles = {lesions[0].isoform: [r.rule_id for r in assign_roles(lesions, classify(lesions, kb), kb)[0].roles]
              for lesions in (p210, p190)}
     assert "L-BCR_ABL1_P210-01" in roles["e14a2"] and "L-BCR_ABL1_P210-01" not in roles["e1a2"]
+
+
+def test_read_through_flag_does_not_demote_a_known_local_all_fusion(kb):
+    """Arriba calls every deletion under 400 kb read-through, P2RY8::CRLF2 included."""
+    local = lesions_of(kb, fusions=[fusion("P2RY8", "CRLF2", flags=("read-through",))])
+    assert [x.label for x in local] == ["P2RY8::CRLF2"]
+    other = derive_lesions([], [fusion("GOPC", "ROS1", flags=("read-through",))], kb, None)
+    assert other.lesions == [] and [x.label for x in other.low_confidence] == ["GOPC::ROS1"]

@@ -174,7 +174,8 @@ def _fusion_lesions(fusions: Sequence[Fusion], patterns: list, warnings: list[Wa
                 f"another method (for example FISH or the forward fusion transcript)",
                 events[0].source,
             ))
-        trusted = [f for f in events if f.support_level != "low" and not f.flags]
+        exempt = {"read-through"} if f"{chosen[0]}::{chosen[1]}" in kb.local_fusions else set()
+        trusted = [f for f in events if f.support_level != "low" and not set(f.flags) - exempt]
         isoform, product = _isoform(chosen, events, kb)
         label = f"{chosen[0]}::{chosen[1]}"
         if isoform:

@@ -18,7 +18,16 @@ from ..genome import CONTIG_LENGTHS, normalize_chrom
 from ..model import SourceRef, Warning
 from .sniff import open_text
 
-__all__ = ["MISSING", "Row", "read_rows", "breakpoint", "parse_breakpoint", "whole_number", "read_total", "first_candidate"]
+__all__ = [
+    "MISSING",
+    "Row",
+    "read_rows",
+    "breakpoint",
+    "parse_breakpoint",
+    "whole_number",
+    "read_total",
+    "first_candidate",
+]
 
 MISSING = frozenset({"", ".", "-", "na", "n/a", "nan", "none", "null"})
 """Cell values that mean "unknown" in caller tables (compared lower-case)."""
@@ -77,7 +86,8 @@ def read_rows(
     stats.setdefault("skipped", 0)
     try:
         with open_text(path) as fh:
-            reader = csv.reader(fh, delimiter=delimiter, quoting=csv.QUOTE_MINIMAL if delimiter == "," else csv.QUOTE_NONE)
+            quoting = csv.QUOTE_MINIMAL if delimiter == "," else csv.QUOTE_NONE  # only CSV quotes fields
+            reader = csv.reader(fh, delimiter=delimiter, quoting=quoting)
             header: list[str] | None = None
             previous_end = 0
             for fields in reader:

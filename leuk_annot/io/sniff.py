@@ -176,7 +176,9 @@ _SIGNATURES = (
         "deFuse results.tsv",
         "header has columns cluster_id, gene_name1, gene_name2, genomic_break_pos1, span_count, splitr_count",
         50,
-        _header_has_columns("cluster_id", "gene_name1", "gene_name2", "genomic_break_pos1", "span_count", "splitr_count"),
+        _header_has_columns(
+            "cluster_id", "gene_name1", "gene_name2", "genomic_break_pos1", "span_count", "splitr_count"
+        ),
     ),
     Signature(
         "ericscript",

@@ -13,14 +13,15 @@ Layouts (a column is found by its NAME, a leading ``#`` ignored; plain or gzip t
 - 0.x ``star-fusion.fusion_candidates.final.abridged`` (9 columns): up to ``LargeAnchorSupport``, no FFPM.
 - 0.x ``*.final.abridged.FFPM`` (11 columns) and its full ``*.final.FFPM`` (13 columns, with the
   ``JunctionReads SpanningFrags`` read lists): ``J_FFPM`` + ``S_FFPM`` instead of ``FFPM``
-  (FFPM = J_FFPM + S_FFPM: both are fragments per million total fragments).
-- Not read: the pre-0.5 ``#fusion_name JunctionReads SpanningFrags Splice_type ...`` layout (its header
+  (FFPM = J_FFPM + S_FFPM: both are fragments per million total fragments). The 11-column form is in
+  STAR-Fusion's ``testing/__saved``; the 13-column full form is inferred from it (same columns plus the lists).
+- Not read: the oldest 0.x ``#fusion_name JunctionReads SpanningFrags Splice_type ...`` layout (its header
   repeats ``JunctionReads``/``SpanningFrags`` for counts and read lists); it is refused with the header seen.
 
 Columns used
 ------------
-- Partners: ``LeftGene``/``RightGene`` (``SYMBOL^ENSG...``; the ``^ENSG`` suffix is dropped, the id is
-  used when the symbol is empty), falling back to ``#FusionName`` split on ``--`` (``::`` accepted).
+- Partners: ``LeftGene``/``RightGene`` (``SYMBOL^ENSG...``; the ``^ENSG`` suffix is dropped); when a
+  symbol is missing, ``#FusionName`` split on ``--`` (``::`` accepted), then the bare Ensembl id.
   No partner from either -> Warning naming ``file:line``, row skipped.
 - ``LeftBreakpoint``/``RightBreakpoint``: ``chr22:23632600:+`` (1-based genome position of the junction
   base, strand last) -> ``"22:23632600"``. Malformed or beyond the chromosome in both builds -> Warning,

@@ -79,7 +79,7 @@ from ..model import SourceRef, StructuralVariant, Warning
 from .base import ReadResult
 from .vcf import _captured_stderr, _choose_sample, _decide_build, _Header, _open, _scan_header
 
-__all__ = ["Breakend", "parse_breakend", "read_sv_vcf", "sniff_sv_vcf", "CT_KEEPS"]
+__all__ = ["CT_KEEPS", "Breakend", "parse_breakend", "read_sv_vcf", "sniff_sv_vcf", "svtype_of"]
 
 CT_KEEPS: dict[str, tuple[str, str]] = {
     "3to5": ("left", "right"),
@@ -194,10 +194,7 @@ class _Record:
 
     def info_int(self, key: str) -> int | None:
         value = self.info.get(key)
-        if not isinstance(value, str):
-            return None
-        total = _int_sum(value)
-        return total
+        return _int_sum(value) if isinstance(value, str) else None
 
     def where(self) -> str:
         return f"line {self.line}" if self.line is not None else self.locator
@@ -228,14 +225,13 @@ def _parse_info(text: str) -> dict[str, str | bool]:
 
 def _parse_record(path: Path, line: int | None, text: str, sample_index: int | None) -> _Record:
     columns = text.split("\t")
-    where = line if line is not None else None
     if len(columns) < 8:
         raise InputFormatError(
-            path, where, f"expected at least 8 tab-separated columns, found {len(columns)}", "check this line"
+            path, line, f"expected at least 8 tab-separated columns, found {len(columns)}", "check this line"
         )
     chrom, pos_text, rec_id, ref, alt_text, _qual, filter_text, info_text = columns[:8]
     if not pos_text.isdigit():
-        raise InputFormatError(path, where, f"POS {pos_text!r} is not a number", "POS must be a 1-based integer")
+        raise InputFormatError(path, line, f"POS {pos_text!r} is not a number", "POS must be a 1-based integer")
     sample = None
     if sample_index is not None and len(columns) > 9 + sample_index:
         keys = columns[8].split(":")
@@ -632,8 +628,7 @@ def _event(ctx: _Context, item: _Item, mate: _Item | None) -> StructuralVariant:
     if adj.chrom1 == adj.chrom2 and adj.pos1 > adj.pos2:
         sides.reverse()
     (c1, p1, k1), (c2, p2, k2) = sides
-    svtype = svtype_of(c1, p1, k1, c2, p2, k2) if adj.hint != "INS" else "INS"
-    svtype = svtype or adj.hint or "BND"
+    svtype = svtype_of(c1, p1, k1, c2, p2, k2) or adj.hint or "BND"
     filter_text = _merge_filters(rec.filter, mate.rec.filter if mate else None)
     reads = _support(ctx.caller, rec)
     if reads is None and mate is not None:

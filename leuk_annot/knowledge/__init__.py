@@ -81,6 +81,8 @@ def _load_cached(db_dir: Path) -> KnowledgeBase:
     boundary_rows = _tsv(db_dir / files["breakpoints"]) if "breakpoints" in files else []
     for line, row in boundary_rows:
         checker.check("breakpoints.schema.json", row, f"{files['breakpoints']}:{line}")
+    local_doc = _yaml(db_dir / files["local_fusions"]) if "local_fusions" in files else []
+    checker.check("local_fusions.schema.json", local_doc, files.get("local_fusions", "local_fusions.yaml"))
     isoform_doc = _yaml(db_dir / files["fusion_isoforms"]) if "fusion_isoforms" in files else []
     checker.check("fusion_isoforms.schema.json", isoform_doc, files.get("fusion_isoforms", "fusion_isoforms.yaml"))
 
@@ -100,6 +102,7 @@ def _load_cached(db_dir: Path) -> KnowledgeBase:
         policies=manifest.get("policies", {}),
         markers=tuple(_marker(m) for m in marker_doc),
         exon_boundaries=tuple(_exon_boundary(row) for _, row in boundary_rows),
+        local_fusions={d["fusion"]: tuple(d["citations"]) for d in local_doc},
         fusion_isoforms=tuple(
             FusionIsoforms(d["fusion"], d["name_format"], d["products"], tuple(d["citations"])) for d in isoform_doc
         ),

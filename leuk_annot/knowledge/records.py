@@ -164,3 +164,4 @@ class KnowledgeBase:
     markers: tuple[Marker, ...] = ()
     exon_boundaries: tuple[ExonBoundary, ...] = ()
     fusion_isoforms: tuple[FusionIsoforms, ...] = ()
+    local_fusions: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # fusion -> citations

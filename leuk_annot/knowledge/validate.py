@@ -95,6 +95,11 @@ def check_cross_references(kb, where: str) -> None:
             _check_condition(target, kb, f"therapies.yaml: {therapy.id}.applies_to", problems)
     for isoforms in kb.fusion_isoforms:
         cite_check(isoforms.fusion, isoforms.citations, "fusion_isoforms.yaml")
+    for fusion, keys in kb.local_fusions.items():
+        cite_check(fusion, keys, "local_fusions.yaml")
+        for gene in fusion.split("::"):
+            if gene not in kb.genes:
+                problems.append(f"local_fusions.yaml: {fusion}: gene {gene!r} is not in genes.tsv")
     for boundary in kb.exon_boundaries:
         if boundary.gene not in kb.genes:
             problems.append(f"breakpoints.tsv: {boundary.gene} exon {boundary.exon}: gene is not in genes.tsv")

@@ -207,7 +207,6 @@ def copy_number_dict(profile: CopyNumberProfile | None) -> dict[str, Any] | None
             }
             for g in profile.genes
         ],
-        "segment_count": n_segments,
         "segments": segments,
         "segments_omitted": 0 if segments is not None else n_segments,
     }

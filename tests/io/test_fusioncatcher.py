@@ -1,4 +1,4 @@
-"""FusionCatcher final-list reader: 5'/3' columns as given, gene-id fallback, description flags, impossible breakpoints."""
+"""FusionCatcher final-list reader: 5'/3' as given, gene-id fallback, label flags, impossible breakpoints."""
 
 from __future__ import annotations
 
