@@ -115,7 +115,9 @@ def test_unwritable_output_is_an_output_error(tmp_path, capsys):
 
 
 def test_failure_while_writing_leaves_no_partial_report(tmp_path, capsys, monkeypatch):
-    real_replace = cli.os.replace
+    from leuk_annot import outputs
+
+    real_replace = outputs.os.replace
     calls = []
 
     def failing_replace(src, dst):
@@ -124,7 +126,7 @@ def test_failure_while_writing_leaves_no_partial_report(tmp_path, capsys, monkey
             raise OSError(28, "No space left on device")
         return real_replace(src, dst)
 
-    monkeypatch.setattr(cli.os, "replace", failing_replace)
+    monkeypatch.setattr(outputs.os, "replace", failing_replace)
     status, _, err = run([DEMO_VCF, "-o", tmp_path], capsys)
     assert status == ExitStatus.OUTPUT_ERROR
     leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]

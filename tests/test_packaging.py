@@ -36,12 +36,14 @@ def test_wheel_contains_the_knowledge_base_and_templates(wheel):
 
 def test_installed_wheel_annotates_the_demo_from_anywhere(wheel, tmp_path):
     site = tmp_path / "site"
-    proc = subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(site), str(wheel)],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(site), str(wheel)],
+        capture_output=True, text=True,
+    )
     assert proc.returncode == 0, proc.stderr
     env = {**os.environ, "PYTHONPATH": str(site)}
-    where = subprocess.run([sys.executable, "-c", "import leuk_annot.knowledge.resources as r; print(r.default_db_dir())"],
-                           cwd=tmp_path, env=env, capture_output=True, text=True)
+    probe = "import leuk_annot.knowledge.resources as r; print(r.default_db_dir())"
+    where = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, env=env, capture_output=True, text=True)
     assert where.stdout.strip().startswith(str(site)), where.stdout + where.stderr
     run = subprocess.run([sys.executable, "-m", "leuk_annot", str(CASES / "demo" / "DEMO_REL.vcf"), "--fusions",
                           str(CASES / "demo" / "DEMO_REL.fusions.tsv"), "-o", str(tmp_path / "out"), "-q"],

@@ -10,6 +10,8 @@ from typing import Any
 from ..errors import KnowledgeBaseError
 from .records import (
     Citation,
+    Cytoband,
+    Exon,
     ExonBoundary,
     FusionIsoforms,
     Gene,
@@ -85,6 +87,12 @@ def _load_cached(db_dir: Path) -> KnowledgeBase:
     checker.check("local_fusions.schema.json", local_doc, files.get("local_fusions", "local_fusions.yaml"))
     isoform_doc = _yaml(db_dir / files["fusion_isoforms"]) if "fusion_isoforms" in files else []
     checker.check("fusion_isoforms.schema.json", isoform_doc, files.get("fusion_isoforms", "fusion_isoforms.yaml"))
+    copy_number_doc = _yaml(db_dir / files["copy_number"]) if "copy_number" in files else {}
+    if copy_number_doc:
+        checker.check("copy_number.schema.json", copy_number_doc, files["copy_number"])
+    exon_rows = _checked_tsv(db_dir, files, "exons", checker)
+    centromere_rows = _checked_tsv(db_dir, files, "centromeres", checker)
+    cytoband_rows = _checked_tsv(db_dir, files, "cytobands", checker)
 
     kb = KnowledgeBase(
         path=str(db_dir),
@@ -106,6 +114,10 @@ def _load_cached(db_dir: Path) -> KnowledgeBase:
         fusion_isoforms=tuple(
             FusionIsoforms(d["fusion"], d["name_format"], d["products"], tuple(d["citations"])) for d in isoform_doc
         ),
+        copy_number=copy_number_doc,
+        exons=tuple(_exon(row) for row in exon_rows),
+        centromeres=_centromeres(centromere_rows),
+        cytobands=tuple(_cytoband(row) for row in cytoband_rows),
     )
     check_cross_references(kb, str(db_dir))
     return kb
@@ -138,6 +150,37 @@ def _tsv(path: Path) -> list[tuple[int, dict[str, str]]]:
             return [(i + 2, {k: v for k, v in row.items() if v not in ("", None)}) for i, row in enumerate(reader)]
     except FileNotFoundError:
         raise KnowledgeBaseError(f"{path}: file missing from the annotation database") from None
+
+
+def _checked_tsv(db_dir: Path, files: dict, name: str, checker: SchemaChecker) -> list[dict[str, str]]:
+    """Rows of an optional TSV listed in the manifest, each checked against ``<name>.schema.json``."""
+    if name not in files:
+        return []
+    rows = _tsv(db_dir / files[name])
+    for line, row in rows:
+        checker.check(f"{name}.schema.json", row, f"{files[name]}:{line}")
+    return [row for _, row in rows]
+
+
+def _build_spans(row: dict[str, str]) -> dict[str, tuple[int, int]]:
+    builds = ("GRCh37", "GRCh38")
+    return {build: (int(row[f"{build.lower()}_start"]), int(row[f"{build.lower()}_end"])) for build in builds}
+
+
+def _exon(row: dict[str, str]) -> Exon:
+    return Exon(row["gene"], row["transcript"], int(row["exon"]), _build_spans(row), row["status"])
+
+
+def _cytoband(row: dict[str, str]) -> Cytoband:
+    return Cytoband(row["chrom"], row["band"], _build_spans(row), row["stain"])
+
+
+def _centromeres(rows: list[dict[str, str]]) -> dict[str, dict[str, tuple[int, int]]]:
+    table: dict[str, dict[str, tuple[int, int]]] = {"GRCh37": {}, "GRCh38": {}}
+    for row in rows:
+        for build, span in _build_spans(row).items():
+            table[build][row["chrom"]] = span
+    return table
 
 
 def _split(value: str | None, sep: str = ",") -> tuple[str, ...]:

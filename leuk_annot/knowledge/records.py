@@ -147,6 +147,25 @@ class FusionIsoforms:
 
 
 @dataclass(frozen=True)
+class Exon:
+    """One exon of a knowledge-base transcript, used to name intragenic deletions (exons.tsv)."""
+
+    gene: str
+    transcript: str
+    number: int
+    coords: Mapping[str, tuple[int, int]]  # build -> (start, end), 1-based closed
+    status: str  # "verified" | "single_source" | "derived"
+
+
+@dataclass(frozen=True)
+class Cytoband:
+    chrom: str
+    band: str  # "q22.12"
+    coords: Mapping[str, tuple[int, int]]  # build -> (start, end), 1-based closed
+    stain: str
+
+
+@dataclass(frozen=True)
 class KnowledgeBase:
     path: str
     version: str
@@ -165,3 +184,7 @@ class KnowledgeBase:
     exon_boundaries: tuple[ExonBoundary, ...] = ()
     fusion_isoforms: tuple[FusionIsoforms, ...] = ()
     local_fusions: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # fusion -> citations
+    copy_number: Mapping[str, Any] = field(default_factory=dict)  # copy_number.yaml, schema-checked
+    exons: tuple[Exon, ...] = ()
+    centromeres: Mapping[str, Mapping[str, tuple[int, int]]] = field(default_factory=dict)  # build -> chrom -> span
+    cytobands: tuple[Cytoband, ...] = ()

@@ -122,8 +122,25 @@ def check_cross_references(kb, where: str) -> None:
             span = gene.coords.get(build) if gene else None
             if span and not (span[0] == chrom and span[1] <= pos <= span[2]):
                 problems.append(f"hotspots.tsv: {hotspot.id}: {build} {chrom}:{pos} lies outside {hotspot.gene}")
+    _check_copy_number(kb, cite_check, problems)
     if problems:
         raise KnowledgeBaseError(f"{where}: {len(problems)} integrity problem(s):\n" + "\n".join(problems))
+
+
+def _check_copy_number(kb, cite_check, problems: list[str]) -> None:
+    """copy_number.yaml cites known keys and names known genes; exons.tsv names known genes."""
+    doc = kb.copy_number
+    for section, value in doc.items():
+        items = value.get("classes") or value.get("deletions") or [value]
+        for i, item in enumerate(items):
+            cite_check(f"{section}[{i}]" if len(items) > 1 else section, item.get("citations", ()), "copy_number.yaml")
+    named = [d["gene"] for d in doc.get("named_deletions", {}).get("deletions", ())]
+    named += [doc[s][k] for s, k in (("iamp21", "gene"), ("par1_deletion", "gene5"), ("par1_deletion", "gene3"))
+              if s in doc]
+    named += list(doc.get("assessment_genes", {}).get("genes", ()))
+    for gene in named + [exon.gene for exon in kb.exons]:
+        if gene not in kb.genes:
+            problems.append(f"copy_number.yaml/exons.tsv: gene {gene!r} is not in genes.tsv")
 
 
 def _unique(ids: list[str], what: str, problems: list[str]) -> None:

@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..knowledge.records import KnowledgeBase
-from ..model import AnnotationResult, Fusion, Lesion, SubtypeCall, TherapyLink
+from ..model import AnnotationResult, Fusion, Lesion, StructuralVariant, SubtypeCall, TherapyLink, Variant
+from .copy_number_view import copy_number_view
 from .filters import (
     MISSING,
     CitationIndex,
@@ -38,13 +39,14 @@ def _low_confidence_reason(lesion: Lesion) -> str:
     """Why an event is low confidence, from what its evidence says (filters, fusion support, flags)."""
     reasons: list[str] = []
     for event in lesion.evidence:
-        if isinstance(event, Fusion):
+        if isinstance(event, (Fusion, StructuralVariant)):
             if event.support_level in ("low", "unknown"):
                 reasons.append(f"{event.caller} support: {event.support_level}")
-            if event.caller_confidence:
+            if isinstance(event, Fusion) and event.caller_confidence:
                 reasons.append(f"caller confidence: {event.caller_confidence}")
             reasons.extend(f"flag: {flag}" for flag in event.flags)
-        elif event.filter not in ("PASS", "."):
+        # Gene deletions and copy-number segments carry no FILTER; only records that do are checked.
+        if isinstance(event, (Variant, StructuralVariant)) and event.filter not in ("PASS", "."):
             reasons.append(f"FILTER {event.filter}")
     return "; ".join(dict.fromkeys(reasons)) or "below the confidence threshold"
 
@@ -348,6 +350,7 @@ def build_context(
     summary = b.summary()
     subtypes = b.subtypes()
     lesions = b.lesions_table()
+    copy_number = copy_number_view(result, b.cites)
     therapies = b.therapies()
     relapse = b.relapse()
     low_confidence = b.low_confidence()
@@ -358,6 +361,7 @@ def build_context(
         "summary": summary,
         "subtypes": subtypes,
         "lesions": lesions,
+        "copy_number": copy_number,
         "therapies": therapies,
         "relapse": relapse,
         "low_confidence": low_confidence,

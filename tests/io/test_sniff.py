@@ -70,7 +70,7 @@ def test_unknown_table_lists_registered_formats_and_the_header_seen(tmp_path):
     with pytest.raises(UnknownFormatError) as info:
         sniff_fusion_format(path)
     assert "mystery.txt: unrecognised fusion file; header seen: 'geneA.name\\tgeneA.id" in str(info.value)
-    assert "registered formats: tsv" in info.value.hint
+    assert all(fmt in info.value.hint for fmt in FUSION_READERS)
 
 
 def test_vcf_passed_as_fusions_points_to_the_right_option(tmp_path):
@@ -108,11 +108,11 @@ def test_arriba_header_wins_over_generic_gene1_gene2_aliases(tmp_path):
     path = tmp_path / "fusions.tsv"
     path.write_text(ARRIBA_HEADER + "BCR\tABL1\t+/+\t+/+\t22:23290413\t9:130854064\n")
     assert FUSION_SIGNATURES["tsv"].match(head_lines(path))  # the generic reader *could* take it
+    assert sniff_fusion_format(path) == "arriba"
+    # Without an Arriba reader the file is refused rather than misread by the generic one.
+    without = {k: v for k, v in FUSION_READERS.items() if k != "arriba"}
     with pytest.raises(UnknownFormatError, match="looks like Arriba fusions.tsv; a native reader"):
-        sniff_fusion_format(path)
-    # Once an Arriba reader is registered the same signature dispatches to it, not to "tsv".
-    registry = {**FUSION_READERS, "arriba": "leuk_annot.io.arriba:read_arriba"}
-    assert sniff_fusion_format(path, readers=registry) == "arriba"
+        sniff_fusion_format(path, readers=without)
 
 
 def test_generic_file_with_gene1_gene2_but_no_arriba_columns_stays_tsv(tmp_path):
@@ -137,7 +137,9 @@ def test_signature_table_orders_specific_formats_before_the_generic_tsv():
 def test_describe_signatures_says_which_formats_are_read():
     described = dict(describe_signatures())
     assert described["tsv"].endswith("[read]")
-    assert "#gene1<TAB>gene2<TAB>" in described["arriba"] and "no reader yet" in described["arriba"]
+    assert "#gene1<TAB>gene2<TAB>" in described["arriba"] and described["arriba"].endswith("[read]")
+    without = dict(describe_signatures(readers={"tsv": FUSION_READERS["tsv"]}))
+    assert "no reader yet" in without["arriba"]
     assert "not a fusion table" in described["vcf"]
 
 
@@ -148,17 +150,19 @@ def test_every_registered_reader_has_a_signature():
 @pytest.mark.parametrize(
     "relative, label",
     [
-        ("fusions/arriba/K562_SRR018268.fusions.tsv", "Arriba"),
-        ("fusions/arriba/leucegene_SRX332627.fusions.tsv.gz", "Arriba"),
-        ("fusions/star-fusion/K562_SRR018269.star-fusion.fusion_predictions.abridged.tsv", "STAR-Fusion"),
-        ("fusions/fusioncatcher/demo.final-list_candidate-fusion-genes.txt", "FusionCatcher"),
-        ("fusions/jaffa/K562.JAFFA_HYBRID.jaffa_results.csv", "JAFFA"),
-        ("fusions/fusion-report_demo/jaffa.csv", "JAFFA"),
+        ("fusions/arriba/K562_SRR018268.fusions.tsv", "arriba"),
+        ("fusions/arriba/leucegene_SRX332627.fusions.tsv.gz", "arriba"),
+        ("fusions/star-fusion/K562_SRR018269.star-fusion.fusion_predictions.abridged.tsv", "star-fusion"),
+        ("fusions/fusioncatcher/demo.final-list_candidate-fusion-genes.txt", "fusioncatcher"),
+        ("fusions/jaffa/K562.JAFFA_HYBRID.jaffa_results.csv", "jaffa"),
+        ("fusions/fusion-report_demo/jaffa.csv", "jaffa"),
     ],
 )
-def test_real_producer_files_are_recognised_and_refused_until_a_reader_exists(relative, label):
-    with pytest.raises(UnknownFormatError, match=f"looks like {label}"):
-        sniff_fusion_format(real(relative))
+def test_real_producer_files_are_recognised_as_their_format(relative, label):
+    assert sniff_fusion_format(real(relative)) == label
+    without = {k: v for k, v in FUSION_READERS.items() if k != label}
+    with pytest.raises(UnknownFormatError, match="a native reader for it is not available"):
+        sniff_fusion_format(real(relative), readers=without)
 
 
 def test_real_pcgr_fusion_table_sniffs_as_generic_tsv():

@@ -1,0 +1,59 @@
+"""`leuk-annot [annotate] SAMPLE.vcf [--fusions F] [--sv SV.vcf] -o OUTDIR`: annotate one sample."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from pathlib import Path
+
+from ..errors import ExitStatus
+
+log = logging.getLogger("leuk_annot")
+
+
+def register(subparsers, common: argparse.ArgumentParser) -> None:
+    ann = subparsers.add_parser("annotate", parents=[common], help="annotate one sample (the default command)",
+                                description="Annotate one sample: leuk-annot SAMPLE.vcf [--fusions F] -o OUTDIR")
+    ann.add_argument("vcf", nargs="?", type=Path, help="small-variant VCF (plain, bgzipped or BCF); optional")
+    ann.add_argument("--fusions", type=Path, action="append", default=[], metavar="FILE",
+                     help="fusion calls (Arriba, STAR-Fusion, FusionCatcher, ... or generic TSV); repeatable")
+    ann.add_argument("--sv", type=Path, action="append", default=[], metavar="VCF",
+                     help="DNA structural-variant VCF (Manta, Delly, GRIDSS); repeatable")
+    ann.add_argument("--genome", default="auto", help="auto (default), GRCh37 or GRCh38")
+    ann.add_argument("--tumor-id", help="VCF sample column of the tumour")
+    ann.add_argument("--sample-id", help="sample id for the report and output file names")
+    ann.add_argument("--include-filtered", action="store_true", help="keep records whose FILTER is not PASS")
+    ann.add_argument("-o", "--outdir", type=Path, default=Path("."), help="output directory (default: .)")
+    ann.add_argument("--templates", type=Path, help="report template directory (default: the bundled one)")
+    ann.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..api import SampleInputs, annotate
+    from ..knowledge import load_knowledge
+    from ..outputs import safe_file_stem, write_atomically
+    from ..report import render_html
+    from ..report.json_out import to_json
+    from ..report.tsv_out import to_tsv
+
+    if args.vcf is None and not args.fusions and not args.sv:
+        log.error("error: give a VCF, fusion calls (--fusions FILE), SV calls (--sv VCF), or several; "
+                  "see leuk-annot annotate --help")
+        return ExitStatus.USAGE
+    kb = load_knowledge(args.db)
+    inputs = SampleInputs(vcf=args.vcf, fusions=tuple(args.fusions), sv=tuple(args.sv), sample_id=args.sample_id,
+                          tumor_id=args.tumor_id, genome=args.genome, include_filtered=args.include_filtered)
+    result = annotate(inputs, kb)
+    prefix = safe_file_stem(result.sample_id)
+    outputs = {
+        f"{prefix}.leuk-annot.json": to_json(result),
+        f"{prefix}.leuk-annot.tsv": to_tsv(result),
+        f"{prefix}.leuk-annot.html": render_html(result, kb, args.templates),
+    }
+    write_atomically(args.outdir, outputs)
+    call = result.subtypes[0]
+    log.info("%s: %s (%s confidence); %d lesion(s); reports in %s", result.sample_id, call.name,
+             call.confidence, len(result.lesions), args.outdir)
+    for warning in result.warnings:
+        log.warning("warning: %s", warning.message)
+    return ExitStatus.OK
