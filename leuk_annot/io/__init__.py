@@ -38,6 +38,8 @@ CNV_READERS: dict[str, str] = {
     "seg": "leuk_annot.io.seg:read_seg",  # generic DNAcopy / IGV .seg
     "purple": "leuk_annot.io.purple:read_purple",  # PURPLE .cnv.somatic.tsv
     "facets": "leuk_annot.io.facets:read_facets",  # FACETS cncf
+    "titan": "leuk_annot.io.titan:read_titan",  # TitanCNA segs.txt
+    "pcgr-cna": "leuk_annot.io.pcgr_cna:read_pcgr_cna",  # PCGR Chromosome/Start/End/nMajor/nMinor
     "cnv-vcf": "leuk_annot.io.cnv_vcf:read_cnv_vcf",  # SVTYPE=DEL/DUP/CNV records with CN
 }
 
