@@ -6,7 +6,6 @@ read -> normalise -> derive lesions -> classify -> roles -> therapies/prognosis 
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -14,20 +13,13 @@ from pathlib import Path
 
 from . import __version__
 from .classify import assign_roles, classify, derive_lesions
+from .classify.lesions import with_clonality
+from .classify.copy_number import interpret_copy_number
 from .classify.structural import interpret_structural_variants
-from .errors import GenomeBuildError, LeukAnnotError
-from .genome import normalize_build
-from .io import ReadResult, Region, check_readable, read_fusions, read_structural_variants, read_variants
-from .model import (
-    AnnotationResult,
-    Assessment,
-    Fusion,
-    InputFile,
-    Provenance,
-    StructuralVariant,
-    Variant,
-    Warning,
-)
+from .errors import LeukAnnotError
+from .inputs import read_sample
+from .io import check_readable
+from .model import AnnotationResult, Assessment, Provenance, Warning
 from .normalize import normalize_fusion
 from .therapy import collect_flags, combine_prognosis, link_therapies
 
@@ -41,6 +33,11 @@ class SampleInputs:
     vcf: Path | None = None
     fusions: Sequence[Path] = ()
     sv: Sequence[Path] = ()  # DNA structural-variant VCFs (Manta, Delly, GRIDSS)
+    cnv: Sequence[Path] = ()  # copy-number segments (CNVkit, GATK, SEG, PURPLE, FACETS, ...)
+    purity: float | None = None  # tumour purity (0-1] for copy number and clonality
+    ploidy: float | None = None
+    germline: Path | None = None  # remission/normal VCF for pharmacogenomics
+    germline_sample: str | None = None  # its sample column when it has several
     sample_id: str | None = None
     tumor_id: str | None = None
     genome: str = "auto"  # "auto" | "GRCh37" | "GRCh38"
@@ -52,8 +49,7 @@ class SampleInputs:
 _EVIDENCE_TOPICS = (
     ("fusion", "fusion-defined subtypes", "no fusion calls (--fusions) or SV calls (--sv) given"),
     ("sequence_variant", "sequence-variant-defined subtypes and relapse mutations", "no VCF given"),
-    ("copy_number", "copy-number-defined subtypes and gene deletions",
-     "no copy-number segments given; copy-number input is not supported in this release"),
+    ("copy_number", "copy-number-defined subtypes and gene deletions", "no copy-number segments given (--cnv)"),
     ("expression", "expression-defined entities",
      "requires gene-expression profiling, which leuk-annot does not use"),
 )
@@ -61,56 +57,33 @@ _EVIDENCE_TOPICS = (
 
 def annotate(inputs: SampleInputs, kb, *, now: datetime | None = None) -> AnnotationResult:
     """Annotate one sample. Raises a LeukAnnotError subclass for any input problem."""
-    if inputs.vcf is None and not inputs.fusions and not inputs.sv:
-        raise LeukAnnotError("no input given: pass a VCF, fusion calls (--fusions), SV calls (--sv), or several")
-    for path in ([inputs.vcf] if inputs.vcf else []) + list(inputs.fusions) + list(inputs.sv):
+    paths = ([inputs.vcf] if inputs.vcf else []) + list(inputs.fusions) + list(inputs.sv) + list(inputs.cnv)
+    optional = [inputs.germline] if inputs.germline else []
+    if not paths:
+        raise LeukAnnotError("no input given: pass a VCF, fusion calls (--fusions), SV calls (--sv) or copy-number "
+                             "segments (--cnv)")
+    for path in paths + optional:
         check_readable(Path(path))
-    warnings: list[Warning] = []
-    input_files: list[InputFile] = []
-    variants: list[Variant] = []
-    build, build_evidence = _requested_build(inputs.genome)
-    vcf_sample = None
+    evidence = read_sample(inputs, kb)
+    build, build_evidence = evidence.build, evidence.build_evidence
+    warnings: list[Warning] = list(evidence.warnings)
+    variants, fusions = evidence.variants, list(evidence.fusions)
 
-    if inputs.vcf is not None:
-        vcf_path = Path(inputs.vcf)
-        build, build_evidence = _vcf_build(vcf_path, inputs.genome)
-        result = read_variants(
-            vcf_path,
-            tumor_id=inputs.tumor_id,
-            include_filtered=inputs.include_filtered,
-            regions=gene_regions(kb, build),
-            genome=build,
-        )
-        variants = [v for v in result.events if isinstance(v, Variant)]
-        warnings += result.warnings
-        vcf_sample = result.sample
-        input_files.append(_input_file(vcf_path, result, "vcf"))
-
-    fusions: list[Fusion] = []
-    formats = list(inputs.fusion_formats) + [None] * (len(inputs.fusions) - len(inputs.fusion_formats))
-    for path, fmt in zip(inputs.fusions, formats):
-        result = read_fusions(Path(path), fmt)
-        fusions += [normalize_fusion(f, kb.aliases) for f in result.events if isinstance(f, Fusion)]
-        warnings += result.warnings
-        input_files.append(_input_file(Path(path), result, "fusions"))
-
-    svs: list[StructuralVariant] = []
-    for path in inputs.sv:
-        result = read_structural_variants(Path(path), genome=build or inputs.genome,
-                                          include_filtered=inputs.include_filtered, tumor_id=inputs.tumor_id)
-        if build is not None and result.genome_build not in (None, build):
-            raise GenomeBuildError(path, None, f"genome build {result.genome_build} differs from {build} "
-                                   f"({build_evidence})", "annotate files of one build together")
-        if build is None:
-            build, build_evidence = result.genome_build, result.build_evidence or build_evidence
-        svs += [e for e in result.events if isinstance(e, StructuralVariant)]
-        warnings += result.warnings
-        input_files.append(_input_file(Path(path), result, "sv"))
-    structural = interpret_structural_variants(svs, kb, build)
+    structural = interpret_structural_variants(evidence.structural_variants, kb, build)
     fusions += [normalize_fusion(f, kb.aliases) for f in structural.fusions]
     warnings += structural.warnings
+    deletions = list(structural.deletions)
+    copy_number = None
+    cn_lesions = []
+    if evidence.segments:
+        cn = interpret_copy_number(evidence.segments, kb, build, purity=inputs.purity, ploidy=inputs.ploidy)
+        copy_number, cn_lesions = cn.profile, cn.lesions
+        deletions += cn.deletions
+        warnings += cn.warnings
 
-    derived = derive_lesions(variants, fusions, kb, build, structural.deletions)
+    derived = derive_lesions(variants, fusions, kb, build, deletions)
+    derived.lesions.extend(cn_lesions)
+    derived.lesions = with_clonality(derived.lesions, inputs.purity, float(kb.policies.get("clonal_fraction", 0.8)))
     warnings += derived.warnings
     if derived.uninterpretable:
         warnings.append(Warning(
@@ -118,12 +91,13 @@ def annotate(inputs: SampleInputs, kb, *, now: datetime | None = None) -> Annota
             "(VEP CSQ, SnpEff ANN or bcftools BCSQ); only known hotspots were recognised, by position. "
             "Annotate the VCF to have every coding change interpreted."
         ))
-    assessments = _assessments(inputs)
+    assessed = _available_kinds(inputs)
+    assessments = _assessments(inputs, assessed)
     not_assessed = [f"{a.topic} ({a.reason})" for a in assessments if not a.assessed]
     calls = classify(derived.lesions, kb, not_assessed)
     lesions = assign_roles(derived.lesions, calls, kb)
     low_confidence = assign_roles(derived.low_confidence, (), kb)
-    sample_id = inputs.sample_id or vcf_sample or _stem(inputs.vcf or inputs.fusions[0])
+    sample_id = inputs.sample_id or evidence.vcf_sample or _stem(paths[0])
     created = (now or datetime.now(timezone.utc)).strftime("%Y-%m-%dT%H:%M:%SZ")
     return AnnotationResult(
         sample_id=sample_id,
@@ -131,8 +105,8 @@ def annotate(inputs: SampleInputs, kb, *, now: datetime | None = None) -> Annota
         lesions=tuple(lesions),
         subtypes=calls,
         therapies=link_therapies(lesions, calls, kb),
-        prognosis=combine_prognosis(lesions, calls, kb),
-        flags=collect_flags(lesions, kb),
+        prognosis=combine_prognosis(lesions, calls, kb, assessed),
+        flags=collect_flags(lesions, kb, assessed),
         warnings=tuple(warnings),
         provenance=Provenance(
             leuk_annot_version=__version__,
@@ -140,18 +114,43 @@ def annotate(inputs: SampleInputs, kb, *, now: datetime | None = None) -> Annota
             annotation_db_schema_version=kb.schema_version,
             genome_build=build or "unknown",
             genome_build_evidence=build_evidence,
-            inputs=tuple(input_files),
+            inputs=tuple(evidence.input_files),
             created=created,
         ),
         assessments=assessments,
         low_confidence=tuple(low_confidence),
+        copy_number=copy_number,
+        pharmacogenomics=_pharmacogenomics(evidence, kb),
     )
 
 
-def _assessments(inputs: SampleInputs) -> tuple[Assessment, ...]:
+def _pharmacogenomics(evidence, kb):
+    """TPMT/NUDT15 from the germline VCF when given, else from the tumour VCF with its caveats."""
+    from .pharmacogenomics import call_pharmacogenes
+
+    if evidence.build not in ("GRCh37", "GRCh38"):
+        return None
+    if evidence.germline_variants is not None:
+        variants, kind = evidence.germline_variants, "germline"
+    elif evidence.vcf_sample is not None or evidence.variants:
+        variants, kind = evidence.variants, "tumour"
+    else:
+        return None
+    return call_pharmacogenes(variants, kb, evidence.build, sample_kind=kind,
+                              reported_sites=evidence.reported_pgx_sites)
+
+
+def _available_kinds(inputs: SampleInputs) -> set[str]:
+    """The kinds of evidence the inputs can show (those a missing finding is meaningful for)."""
     available = {"sequence_variant"} if inputs.vcf is not None else set()
     if inputs.fusions or inputs.sv:
         available.add("fusion")
+    if inputs.cnv:
+        available.add("copy_number")
+    return available
+
+
+def _assessments(inputs: SampleInputs, available: set[str]) -> tuple[Assessment, ...]:
     out = []
     for kind, topic, reason in _EVIDENCE_TOPICS:
         if kind in available:
@@ -162,42 +161,6 @@ def _assessments(inputs: SampleInputs) -> tuple[Assessment, ...]:
         else:
             out.append(Assessment(topic, False, reason))
     return tuple(out)
-
-
-def gene_regions(kb, build: str | None) -> list[Region]:
-    """The knowledge base's gene spans in ``build``, as regions a reader may restrict itself to."""
-    if build is None:
-        return []
-    regions = [Region(*gene.coords[build], gene.symbol) for gene in kb.genes.values()
-               if build in gene.coords and gene.feature == "gene"]
-    return sorted(regions, key=lambda r: (r.chrom, r.start))
-
-
-def _requested_build(genome: str) -> tuple[str | None, str]:
-    if genome == "auto":
-        return None, "not determined: no input carries genome-build information"
-    build = normalize_build(genome)
-    if build is None:
-        raise GenomeBuildError("--genome", None, f"unknown genome build {genome!r}", "use GRCh37 or GRCh38")
-    return build, f"--genome {build}"
-
-
-def _vcf_build(path: Path, genome: str) -> tuple[str, str]:
-    from .io.vcf import detect_vcf_build
-
-    return detect_vcf_build(path, genome)
-
-
-def _input_file(path: Path, result: ReadResult, kind: str) -> InputFile:
-    return InputFile(str(path), sha256_file(path), result.format, kind)
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _stem(path) -> str:

@@ -20,6 +20,7 @@ class ExitStatus(IntEnum):
     OUTPUT_ERROR = 7  # the output directory or files cannot be written
     INTERRUPTED = 8  # stopped by Ctrl-C / SIGINT
     INPUT_NOT_FOUND = 9  # an input file does not exist or cannot be read
+    NETWORK_ERROR = 10  # a download failed (connection, timeout, HTTP error); only `db update-civic`
 
 
 class LeukAnnotError(Exception):
@@ -77,3 +78,9 @@ class OutputError(LeukAnnotError, OSError):
     """An output file or directory cannot be written."""
 
     exit_status = ExitStatus.OUTPUT_ERROR
+
+
+class NetworkError(LeukAnnotError):
+    """A download failed: no connection, a timeout or an HTTP error status (only `db update-civic`)."""
+
+    exit_status = ExitStatus.NETWORK_ERROR

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from .classify.rules import evaluate, matches
 from .model import RISK_ORDER, Flag, Lesion, Prognosis, PrognosticFactor, SubtypeCall, TherapyLink
@@ -39,7 +39,8 @@ def link_therapies(lesions: Sequence[Lesion], calls: Sequence[SubtypeCall], kb) 
     return tuple(links)
 
 
-def combine_prognosis(lesions: Sequence[Lesion], calls: Sequence[SubtypeCall], kb) -> Prognosis:
+def combine_prognosis(lesions: Sequence[Lesion], calls: Sequence[SubtypeCall], kb,
+                      assessed: Collection[str] = ()) -> Prognosis:
     """Highest risk among the called subtypes and the lesions with a prognostic weight.
 
     A lesion rule may list subtypes whose own prognosis it does not raise (for example a
@@ -59,7 +60,7 @@ def combine_prognosis(lesions: Sequence[Lesion], calls: Sequence[SubtypeCall], k
             if rule is None or not role.risk or called & set(rule.risk_not_applied_in):
                 continue
             factors.append(PrognosticFactor(role.risk, lesion.id, lesion.label, role.rule_id, role.citations))
-    for marker, _support in evaluate_markers(lesions, kb):
+    for marker, _support in evaluate_markers(lesions, kb, assessed):
         if marker.risk and not called & set(marker.risk_not_applied_in):
             factors.append(PrognosticFactor(marker.risk, marker.id, marker.name, marker.id, marker.citations))
     risk = max((f.risk for f in factors), key=RISK_ORDER.index, default=None)
@@ -67,7 +68,7 @@ def combine_prognosis(lesions: Sequence[Lesion], calls: Sequence[SubtypeCall], k
     return Prognosis(risk=risk, basis=tuple(factors), policy=str(kb.policies.get("prognosis", "")))
 
 
-def collect_flags(lesions: Sequence[Lesion], kb) -> tuple[Flag, ...]:
+def collect_flags(lesions: Sequence[Lesion], kb, assessed: Collection[str] = ()) -> tuple[Flag, ...]:
     """Report flags raised by lesion rules, one per rule, naming every lesion that raised it."""
     by_rule: dict[str, list[str]] = {}
     for lesion in lesions:
@@ -77,15 +78,21 @@ def collect_flags(lesions: Sequence[Lesion], kb) -> tuple[Flag, ...]:
     for rule in kb.lesion_rules:
         if rule.flag and rule.id in by_rule:
             flags.append(Flag(rule.id, rule.flag, rule.citations, tuple(by_rule[rule.id])))
-    for marker, support in evaluate_markers(lesions, kb):
+    for marker, support in evaluate_markers(lesions, kb, assessed):
         flags.append(Flag(marker.id, marker.flag, marker.citations, tuple(sorted(support))))
     return tuple(flags)
 
 
-def evaluate_markers(lesions: Sequence[Lesion], kb) -> list:
-    """(marker, supporting lesion ids) for every composite marker whose condition holds."""
+def evaluate_markers(lesions: Sequence[Lesion], kb, assessed: Collection[str] = ()) -> list:
+    """(marker, supporting lesion ids) for every composite marker whose condition holds.
+
+    A marker whose ``requires`` input kinds are not all in ``assessed`` is skipped: without
+    copy-number segments the absence of a deletion is unknown, so "no deletion" cannot count.
+    """
     hits = []
     for marker in kb.markers:
+        if not set(marker.requires) <= set(assessed):
+            continue
         support = evaluate(marker.when, lesions, kb)
         if support is not None:
             hits.append((marker, support))

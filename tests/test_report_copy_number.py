@@ -35,7 +35,6 @@ from leuk_annot.model import (
 from leuk_annot.report import render_html
 from leuk_annot.report.json_out import MAX_JSON_SEGMENTS, to_json, validate_result_json
 from leuk_annot.report.plots import (
-    MAX_DRAWN_SEGMENTS,
     PlotSegment,
     chromosome_plot,
     count_drawn_elements,
@@ -52,21 +51,19 @@ RUNX1 = (34787801, 36004667)  # GRCh38 span used as test input only
 
 def _segments(sample: str = f"P7{XSS}") -> tuple[CopyNumberSegment, ...]:
     """One segment per chromosome (gains on GAINED), chr21 split to show a focal RUNX1 amplification."""
+
+    def seg(chrom, start, end, line, log2, cn, minor=None, probes=None):
+        return CopyNumberSegment(chrom, start, end, "cnvkit", SourceRef(CNS, line), log2, cn, minor, probes, sample)
+
     segs = []
     for line, (chrom, length) in enumerate(CONTIG_LENGTHS["GRCh38"].items(), start=2):
-        if chrom == "Y":
-            continue
-        cn = 3.0 if chrom in GAINED else 2.0
         if chrom == "21":
-            segs += [
-                CopyNumberSegment("21", 1, RUNX1[0] - 1, "cnvkit", SourceRef(CNS, line), 0.58, 3.0, None, 400, sample),
-                CopyNumberSegment("21", RUNX1[0], RUNX1[1], "cnvkit", SourceRef(CNS, 90), 1.32, 5.0, None, 60, sample),
-                CopyNumberSegment("21", RUNX1[1] + 1, length, "cnvkit", SourceRef(CNS, 91), 0.58, 3.0, 1.0, 200, sample),
-            ]  # fmt: skip
-        else:
-            segs.append(CopyNumberSegment(chrom, 1, length, "cnvkit", SourceRef(CNS, line), None, cn, None, 900, sample))
-    # A focal IKZF1 loss: the only hemizygous segment.
-    segs.append(CopyNumberSegment("7", 50304716, 50367353, "cnvkit", SourceRef(CNS, 95), -1.0, 1.0, 0.0, 12, sample))
+            segs.append(seg("21", 1, RUNX1[0] - 1, line, 0.58, 3.0, probes=400))
+            segs.append(seg("21", RUNX1[0], RUNX1[1], 90, 1.32, 5.0, probes=60))
+            segs.append(seg("21", RUNX1[1] + 1, length, 91, 0.58, 3.0, minor=1.0, probes=200))
+        elif chrom != "Y":
+            segs.append(seg(chrom, 1, length, line, None, 3.0 if chrom in GAINED else 2.0, probes=900))
+    segs.append(seg("7", 50304716, 50367353, 95, -1.0, 1.0, minor=0.0, probes=12))  # focal IKZF1 loss
     return tuple(segs)
 
 
@@ -96,28 +93,48 @@ def _profile(segments=None) -> CopyNumberProfile:
 
 @pytest.fixture
 def result() -> AnnotationResult:
+    sv_vcf = "/data/P7.sv.vcf"
     ikzf1_seg = _segments()[-1]
-    ikzf1 = GeneDeletion("IKZF1", "7", 50304716, 50367353, "intragenic", "cnvkit", SourceRef(CNS, 95), 1.0,
-                         "exons 4-7 (IK6, dominant negative)")  # fmt: skip
-    sv = StructuralVariant("9", 21900000, "left", "9", 22100000, "right", "DEL", "manta", SourceRef("/data/P7.sv.vcf", 40),
-                           event_id="MantaDEL:1", supporting_reads=31, support_level="high")  # fmt: skip
-    cdkn2a = GeneDeletion("CDKN2A", "9", 21967752, 21995301, "whole_gene", "manta", SourceRef("/data/P7.sv.vcf", 40))
-    low_sv = StructuralVariant("12", 11800000, None, "12", 12000000, None, "INV", "delly", SourceRef("/data/P7.sv.vcf", 55),
-                               support_level="low", filter="LowQual", flags=("imprecise",))  # fmt: skip
-    lesions = (
-        Lesion("aneuploidy:high_hyperdiploid", LesionKind.ANEUPLOIDY, (), "High hyperdiploidy (54 chromosomes)",
-               evidence=_segments()[:3],
-               roles=(LesionRole("L-HeH", "favourable karyotype", "prognostic", False, "favourable", ("paulsson2009",)),)),
-        Lesion("deletion:IKZF1", LesionKind.GENE_DELETION, ("IKZF1",), "IKZF1 deletion (exons 4-7 (IK6, dominant negative))",
-               evidence=(ikzf1, ikzf1_seg), consequence_class="intragenic"),
-        Lesion("deletion:CDKN2A", LesionKind.GENE_DELETION, ("CDKN2A",), "CDKN2A deletion (whole-gene)",
-               evidence=(cdkn2a, sv), consequence_class="whole_gene"),
-        Lesion("amplification:RUNX1", LesionKind.GENE_AMPLIFICATION, ("RUNX1",), "RUNX1 amplification",
-               evidence=(_segments()[20],)),
+    ikzf1 = GeneDeletion(
+        "IKZF1", "7", 50304716, 50367353, "intragenic", "cnvkit", SourceRef(CNS, 95), 1.0,
+        "exons 4-7 (IK6, dominant negative)",
     )  # fmt: skip
-    low = (Lesion("rearrangement:ETV6", LesionKind.REARRANGEMENT, ("ETV6",), "ETV6 rearrangement", (low_sv,), confidence="low"),)
-    provenance = Provenance("0.1.0-test", "2026.01-test", 1, "GRCh38", "contig lengths", (
-        InputFile(CNS, "c" * 64, "cnvkit", "cnv"),), "2026-02-01T10:00:00Z")  # fmt: skip
+    sv = StructuralVariant(
+        "9", 21900000, "left", "9", 22100000, "right", "DEL", "manta", SourceRef(sv_vcf, 40),
+        event_id="MantaDEL:1", supporting_reads=31, support_level="high",
+    )  # fmt: skip
+    cdkn2a = GeneDeletion("CDKN2A", "9", 21967752, 21995301, "whole_gene", "manta", SourceRef(sv_vcf, 40))
+    low_sv = StructuralVariant(
+        "12", 11800000, None, "12", 12000000, None, "INV", "delly", SourceRef(sv_vcf, 55),
+        support_level="low", filter="LowQual", flags=("imprecise",),
+    )  # fmt: skip
+    heh_role = LesionRole("L-HeH", "favourable karyotype", "prognostic", False, "favourable", ("paulsson2009",))
+    ikzf1_label = "IKZF1 deletion (exons 4-7 (IK6, dominant negative))"
+    lesions = (
+        Lesion(
+            "aneuploidy:high_hyperdiploid", LesionKind.ANEUPLOIDY, (), "High hyperdiploidy (54 chromosomes)",
+            evidence=_segments()[:3], roles=(heh_role,),
+        ),
+        Lesion(
+            "deletion:IKZF1", LesionKind.GENE_DELETION, ("IKZF1",), ikzf1_label,
+            evidence=(ikzf1, ikzf1_seg), consequence_class="intragenic",
+        ),
+        Lesion(
+            "deletion:CDKN2A", LesionKind.GENE_DELETION, ("CDKN2A",), "CDKN2A deletion (whole-gene)",
+            evidence=(cdkn2a, sv), consequence_class="whole_gene",
+        ),
+        Lesion(
+            "amplification:RUNX1", LesionKind.GENE_AMPLIFICATION, ("RUNX1",), "RUNX1 amplification",
+            evidence=(_segments()[20],),
+        ),
+    )  # fmt: skip
+    low = (
+        Lesion(
+            "rearrangement:ETV6", LesionKind.REARRANGEMENT, ("ETV6",), "ETV6 rearrangement", (low_sv,), confidence="low"
+        ),
+    )
+    inputs = (InputFile(CNS, "c" * 64, "cnvkit", "cnv"),)
+    provenance = Provenance("0.1.0-test", "2026.01-test", 1, "GRCh38", "contig lengths", inputs, "2026-02-01T10:00:00Z")
     return AnnotationResult(
         sample_id="P7",
         genome_build="GRCh38",
@@ -136,8 +153,10 @@ def result() -> AnnotationResult:
 @pytest.fixture
 def kb() -> KnowledgeBase:
     cit = {"paulsson2009": Citation("paulsson2009", "Paulsson K et al. 2009.", verified=False)}
-    return KnowledgeBase(path="<test>", version="2026.01-test", schema_version=1, released="2026-01-15", genes={},
-                         aliases={}, hotspots=(), subtypes={}, rules=(), lesion_rules=(), therapies=(), citations=cit)  # fmt: skip
+    return KnowledgeBase(
+        path="<test>", version="2026.01-test", schema_version=1, released="2026-01-15", genes={}, aliases={},
+        hotspots=(), subtypes={}, rules=(), lesion_rules=(), therapies=(), citations=cit,
+    )  # fmt: skip
 
 
 @pytest.fixture
@@ -177,7 +196,12 @@ def test_json_serialises_new_evidence_event_types(result):
                         "detail": "exons 4-7 (IK6, dominant negative)",
                         "source": {"file": CNS, "line": 95, "record": None}}  # fmt: skip
     assert segment["type"] == "copy_number_segment"
-    assert (segment["log2"], segment["copy_number"], segment["minor_copy_number"], segment["probes"]) == (-1.0, 1.0, 0.0, 12)
+    assert (segment["log2"], segment["copy_number"], segment["minor_copy_number"], segment["probes"]) == (
+        -1.0,
+        1.0,
+        0.0,
+        12,
+    )
     assert segment["sample"] == f"P7{XSS}"  # JSON keeps the raw text; escaping is the HTML's job
     sv = by_id["deletion:CDKN2A"]["evidence"][1]
     assert sv == {"type": "structural_variant", "chrom1": "9", "pos1": 21900000, "keeps1": "left", "chrom2": "9",
@@ -192,7 +216,9 @@ def test_json_serialises_new_evidence_event_types(result):
 
 def test_json_omits_segments_above_the_limit_and_says_how_many(result):
     n = MAX_JSON_SEGMENTS + 1
-    bins = tuple(CopyNumberSegment("1", i * 1000 + 1, i * 1000 + 1000, "cnvkit", SourceRef(CNS, i + 2), 0.0) for i in range(n))
+    bins = tuple(
+        CopyNumberSegment("1", i * 1000 + 1, i * 1000 + 1000, "cnvkit", SourceRef(CNS, i + 2), 0.0) for i in range(n)
+    )
     doc = json.loads(to_json(replace(result, copy_number=_profile(bins))))
     validate_result_json(doc)
     assert doc["copy_number"]["segments"] is None
@@ -278,7 +304,9 @@ def test_html_gains_and_losses_differ_by_shape_not_only_colour(html):
     assert gains.count("<rect") == len(GAINED) + 2  # 7 gained chromosomes + 3 pieces of chr21
     assert losses.count("<rect") == 1  # the IKZF1 segment
     baseline = 34 + (300 - 52 - 34) * (6 - 2) / 6  # y of copy number 2 inside the plot frame
-    gain_bottoms = {round(float(y) + float(h), 1) for y, h in re.findall(r'y="([\d.]+)" width="[\d.]+" height="([\d.]+)"', gains)}
+    gain_bottoms = {
+        round(float(y) + float(h), 1) for y, h in re.findall(r'y="([\d.]+)" width="[\d.]+" height="([\d.]+)"', gains)
+    }
     loss_tops = {float(y) for y in re.findall(r'y="([\d.]+)"', losses)}
     assert gain_bottoms == {round(baseline, 1)} and loss_tops == {round(baseline, 1)}  # above vs below the line
 
@@ -296,7 +324,7 @@ def test_html_shows_method_modal_number_karyotype_and_tables(html):
         ["CDKN2A", "homozygous deletion", "0.0", "whole gene"],
         ["RUNX1", "amplification", "5.0", "whole gene"],
     ]  # genome order; PAX5 (neutral) is not listed
-    assert "(1 further genes neutral)" in genes
+    assert "(1 further gene neutral)" in genes
     chroms = section[section.index('id="cn-chromosomes-table"') :]
     assert re.search(r'<th scope="row">21</th>\s*<td class="num">3</td>\s*<td class="num">3.0</td>', chroms)
     assert 'href="#copy-number"' in html
@@ -365,7 +393,10 @@ def test_downsample_merges_equal_rounded_neighbours_before_averaging():
     lengths = {"1": 10_000_000}
     bins = [PlotSegment("1", i * 1000 + 1, (i + 1) * 1000, 2.1 if i < 6000 else 3.9) for i in range(10_000)]
     merged = downsample(bins, lengths, max_segments=100)
-    assert [(s.start, s.end, round(s.copy_number, 1)) for s in merged] == [(1, 6_000_000, 2.1), (6_000_001, 10_000_000, 3.9)]
+    assert [(s.start, s.end, round(s.copy_number, 1)) for s in merged] == [
+        (1, 6_000_000, 2.1),
+        (6_000_001, 10_000_000, 3.9),
+    ]
     few = bins[:50]
     assert downsample(few, lengths, max_segments=100) == few  # small inputs are drawn as given
 
@@ -377,3 +408,33 @@ def test_plot_text_is_escaped_and_clipped_values_stay_in_frame():
     assert 'id="x&quot;y"' in svg
     gain = re.search(r'<g class="seg seg-gain"[^>]*><rect x="[\d.]+" y="([\d.]+)"', svg)
     assert float(gain.group(1)) == 34.0  # clipped to the top of the frame (6+)
+
+
+def test_html_gene_table_absent_when_all_genes_neutral(result, kb):
+    profile = result.copy_number
+    neutral = tuple(replace(g, call="neutral", copy_number=2.0) for g in profile.genes)
+    html = render_html(replace(result, copy_number=replace(profile, genes=neutral)), kb)
+    assert 'id="cn-genes-table"' not in html
+    assert re.search(r'id="cn-genes-none">All 4 knowledge-base genes assessed are copy-number neutral\.<', html)
+    assert "RUNX1 has no gene-level call" not in html  # a neutral RUNX1 is still marked on chr21
+    assert "<title>RUNX1 " in html
+
+
+def test_chr21_plot_marks_runx1_only_when_the_profile_has_its_call(result, kb):
+    profile = result.copy_number
+    without = replace(profile, genes=tuple(g for g in profile.genes if g.gene != "RUNX1"))
+    html = render_html(replace(result, copy_number=without), kb)
+    chr21 = re.findall(r"<svg\b.*?</svg>", _section(html), re.S)[1]
+    assert 'class="marker"' not in chr21
+    assert "RUNX1 has no gene-level call in this profile, so it is not marked." in chr21
+
+
+def test_low_confidence_reason_reads_sv_and_deletion_evidence(result, kb):
+    """SV evidence gives support, flags and FILTER; deletions and segments (no FILTER) do not crash."""
+    deletion = result.lesions[1]
+    html = render_html(
+        replace(result, low_confidence=(*result.low_confidence, replace(deletion, confidence="low"))), kb
+    )
+    low = html[html.index('id="low-confidence"') : html.index('id="assessments"')]
+    assert "delly support: low; flag: imprecise; FILTER LowQual" in low
+    assert "<td>below the confidence threshold</td>" in low  # the IKZF1 deletion has no reason to name

@@ -212,3 +212,16 @@ def test_read_through_flag_does_not_demote_a_known_local_all_fusion(kb):
     assert [x.label for x in local] == ["P2RY8::CRLF2"]
     other = derive_lesions([], [fusion("GOPC", "ROS1", flags=("read-through",))], kb, None)
     assert other.lesions == [] and [x.label for x in other.low_confidence] == ["GOPC::ROS1"]
+
+
+def test_clonality_needs_purity_and_marks_a_subclonal_nt5c2(kb):
+    from leuk_annot.classify.lesions import with_clonality
+    from leuk_annot.therapy import evaluate_markers
+
+    lesions = lesions_of(kb, variants=[variant("NT5C2", "p.Arg367Gln", vaf=0.12), variant("TP53", "p.Arg248Gln",
+                                                                                          vaf=0.40)])
+    assert {x.clonality for x in with_clonality(lesions, None, 0.8)} == {None}
+    marked = {x.genes[0]: x.clonality for x in with_clonality(lesions, 0.9, 0.8)}
+    assert marked == {"NT5C2": "subclonal", "TP53": "clonal"}  # CCF 0.27 vs 0.89
+    hits = [m.id for m, _ in evaluate_markers(with_clonality(lesions, 0.9, 0.8), kb, {"sequence_variant"})]
+    assert "M-NT5C2_SUBCLONAL-01" in hits

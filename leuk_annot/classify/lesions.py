@@ -265,3 +265,21 @@ def _deletion_lesions(deletions: Sequence[GeneDeletion]) -> list[Lesion]:
 
 def first_source(lesion: Lesion) -> SourceRef:
     return lesion.evidence[0].source
+
+
+def with_clonality(lesions: Sequence[Lesion], purity: float | None, clonal_fraction: float) -> list[Lesion]:
+    """Mark sequence variants clonal or subclonal from VAF and purity (heterozygous diploid sites).
+
+    Without a purity (or blast fraction) clonality stays unknown rather than being guessed from VAF.
+    """
+    from dataclasses import replace
+
+    if purity is None:
+        return list(lesions)
+    out = []
+    for lesion in lesions:
+        if lesion.kind is LesionKind.SEQUENCE_VARIANT and lesion.vaf is not None:
+            fraction = min(1.0, 2 * lesion.vaf / purity)
+            lesion = replace(lesion, clonality="clonal" if fraction >= clonal_fraction else "subclonal")
+        out.append(lesion)
+    return out

@@ -81,4 +81,6 @@ def _variant_matches(matcher: Mapping[str, Any], lesion: Lesion) -> bool:
         return False
     if matcher.get("hotspot") and lesion.hotspot_id is None:
         return False
+    if "clonality" in matcher and lesion.clonality not in matcher["clonality"]:
+        return False
     return True

@@ -3,5 +3,5 @@
 Modules here import heavy libraries inside their handlers only, so building the parser stays fast.
 """
 
-COMMANDS = ("annotate", "db", "formats")
+COMMANDS = ("annotate", "cohort", "db", "formats")
 """Subcommand names, each a module ``leuk_annot.commands.<name>`` (in --help order)."""

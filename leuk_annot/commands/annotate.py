@@ -19,6 +19,13 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
                      help="fusion calls (Arriba, STAR-Fusion, FusionCatcher, ... or generic TSV); repeatable")
     ann.add_argument("--sv", type=Path, action="append", default=[], metavar="VCF",
                      help="DNA structural-variant VCF (Manta, Delly, GRIDSS); repeatable")
+    ann.add_argument("--cnv", type=Path, action="append", default=[], metavar="FILE",
+                     help="copy-number segments (CNVkit, GATK, SEG, PURPLE, FACETS, TITAN, CNV VCF); repeatable")
+    ann.add_argument("--purity", type=_fraction, help="tumour purity (0-1], for copy number and clonality")
+    ann.add_argument("--ploidy", type=float, help="tumour ploidy for purity-adjusted copy number (default 2)")
+    ann.add_argument("--germline", type=Path, metavar="VCF",
+                     help="remission or normal VCF for TPMT/NUDT15 genotyping (else the tumour VCF, with caveats)")
+    ann.add_argument("--germline-sample", help="sample column of the germline VCF when it has several")
     ann.add_argument("--genome", default="auto", help="auto (default), GRCh37 or GRCh38")
     ann.add_argument("--tumor-id", help="VCF sample column of the tumour")
     ann.add_argument("--sample-id", help="sample id for the report and output file names")
@@ -28,27 +35,39 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
     ann.set_defaults(handler=run)
 
 
+def _fraction(text: str) -> float:
+    value = float(text)
+    if not 0 < value <= 1:
+        raise argparse.ArgumentTypeError(f"{text} is not a fraction in (0, 1]")
+    return value
+
+
 def run(args: argparse.Namespace) -> int:
     from ..api import SampleInputs, annotate
     from ..knowledge import load_knowledge
     from ..outputs import safe_file_stem, write_atomically
     from ..report import render_html
     from ..report.json_out import to_json
+    from ..report.multiqc import FILE_SUFFIX, to_multiqc_tsv
     from ..report.tsv_out import to_tsv
 
-    if args.vcf is None and not args.fusions and not args.sv:
-        log.error("error: give a VCF, fusion calls (--fusions FILE), SV calls (--sv VCF), or several; "
+    if args.vcf is None and not args.fusions and not args.sv and not args.cnv:
+        log.error("error: give a VCF, fusion calls (--fusions FILE), SV calls (--sv VCF), copy number (--cnv FILE), "
+                  "or several; "
                   "see leuk-annot annotate --help")
         return ExitStatus.USAGE
     kb = load_knowledge(args.db)
-    inputs = SampleInputs(vcf=args.vcf, fusions=tuple(args.fusions), sv=tuple(args.sv), sample_id=args.sample_id,
-                          tumor_id=args.tumor_id, genome=args.genome, include_filtered=args.include_filtered)
+    inputs = SampleInputs(vcf=args.vcf, fusions=tuple(args.fusions), sv=tuple(args.sv), cnv=tuple(args.cnv),
+                          purity=args.purity, ploidy=args.ploidy, sample_id=args.sample_id, tumor_id=args.tumor_id,
+                          genome=args.genome, include_filtered=args.include_filtered, germline=args.germline,
+                          germline_sample=args.germline_sample)
     result = annotate(inputs, kb)
     prefix = safe_file_stem(result.sample_id)
     outputs = {
         f"{prefix}.leuk-annot.json": to_json(result),
         f"{prefix}.leuk-annot.tsv": to_tsv(result),
         f"{prefix}.leuk-annot.html": render_html(result, kb, args.templates),
+        f"{prefix}{FILE_SUFFIX}": to_multiqc_tsv(result),
     }
     write_atomically(args.outdir, outputs)
     call = result.subtypes[0]

@@ -14,19 +14,18 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..io import CNV_READERS, FUSION_READERS, SV_READERS, VARIANT_READERS
+    from ..io.cnv_sniff import describe_cnv_signatures
     from ..io.sniff import describe_signatures
 
-    signatures = dict(describe_signatures())
-    try:
-        from ..io.cnv_sniff import describe_cnv_signatures
-
-        signatures.update(dict(describe_cnv_signatures()))
-    except ImportError:  # copy-number sniffing not installed in this build
-        pass
+    described = {
+        "variants": {"vcf": "VCF 4.2/4.3, plain, bgzipped or BCF (##fileformat=VCF)"},
+        "fusions": dict(describe_signatures()),
+        "sv": {"sv-vcf": "VCF with breakend ALTs, MATEID, CHR2 or symbolic SV alleles"},
+        "cnv": dict(describe_cnv_signatures()),
+    }
     print("kind\tformat\tsignature")
-    fixed = {"vcf": "VCF header (##fileformat=VCF); small variants", "sv-vcf": "VCF with SVTYPE/MATEID/breakends"}
     for kind, registry in (("variants", VARIANT_READERS), ("fusions", FUSION_READERS), ("sv", SV_READERS),
                            ("cnv", CNV_READERS)):
         for name in sorted(registry):
-            print(f"{kind}\t{name}\t{signatures.get(name) or fixed.get(name, '')}")
+            print(f"{kind}\t{name}\t{described[kind].get(name, '')}")
     return ExitStatus.OK

@@ -29,11 +29,6 @@ def _table_header(lines: Sequence[str]) -> list[str]:
     return [column_key(name) for name in header.split("\t")] if header else []
 
 
-def _first_data(lines: Sequence[str]) -> list[str]:
-    rows = [line for line in lines if line.strip() and not line.startswith(_META) and not line.startswith("#")]
-    return rows[1].split("\t") if len(rows) > 1 else []
-
-
 def _columns(*names: str):
     wanted = {column_key(name) for name in names}
     return lambda lines: wanted <= set(_table_header(lines))
@@ -42,6 +37,13 @@ def _columns(*names: str):
 def _starts(*names: str):
     wanted = [column_key(name) for name in names]
     return lambda lines: _table_header(lines)[: len(wanted)] == wanted
+
+
+def _gatk_seg(lines: Sequence[str]) -> bool:
+    """CONTIG/START/END header, or a SAM-style header longer than the sniff window (hg38: thousands of @SQ)."""
+    if _starts("CONTIG", "START", "END")(lines):
+        return True
+    return bool(lines) and lines[0].startswith("@HD") and all(line.startswith("@") for line in lines)
 
 
 # --- VCF ---------------------------------------------------------------------------------------
@@ -66,8 +68,10 @@ def _sv_vcf(lines: Sequence[str]) -> bool:
     for fields in _vcf_records(lines):
         alt = fields[4] if len(fields) > 7 else ""
         svtype = re.search(r"(?:^|;)SVTYPE=(\w+)", fields[7]) if len(fields) > 7 else None
-        if _BREAKEND.search(alt) or alt in ("<INV>", "<INS>", "<BND>", "<TRA>") or (
-            svtype and svtype.group(1) in ("BND", "INV", "INS", "TRA")
+        if (
+            _BREAKEND.search(alt)
+            or alt in ("<INV>", "<INS>", "<BND>", "<TRA>")
+            or (svtype and svtype.group(1) in ("BND", "INV", "INS", "TRA"))
         ):
             return True
     return False
@@ -110,41 +114,95 @@ def _fusion_label(lines: Sequence[str]) -> str | None:
 
 
 _SIGNATURES = (
-    Signature("sv-vcf", "structural-variant VCF", "VCF declaring or containing INV/BND/INS/TRA or breakend ALTs",
-              95, _sv_vcf, redirect="this looks like a structural-variant VCF (breakends, inversions or insertions), "
-              "not copy-number calls"),
-    Signature("vcf", "small-variant VCF", "VCF whose records have base ALTs, or that declares FORMAT/AD or "
-              "INFO/CSQ|ANN|BCSQ", 90, _small_variant_vcf,
-              redirect="this looks like a small-variant VCF, not copy-number calls"),
-    Signature("cnv-vcf", "copy-number VCF", "any other VCF ('##fileformat=VCF'): DEL/DUP/CNV records with CN",
-              80, _is_vcf),
-    Signature("gatk-seg", "GATK ModelSegments/CallCopyRatioSegments .seg",
-              "optional @HD/@SQ/@RG lines, then a header starting CONTIG, START, END", 60,
-              _starts("CONTIG", "START", "END")),
-    Signature("facets", "FACETS cncf", "header has columns chrom, seg, num.mark, cnlr.median, tcn.em", 55,
-              _columns("chrom", "seg", "num.mark", "cnlr.median", "tcn.em")),
-    Signature("titan", "TitanCNA segs", "header has columns Sample, Chromosome, Median_logR, TITAN_call, "
-              "Copy_Number", 55, _columns("Sample", "Chromosome", "Median_logR", "TITAN_call", "Copy_Number")),
-    Signature("purple", "PURPLE .cnv.somatic.tsv", "header has columns (#)chromosome, start, end, copyNumber", 55,
-              _columns("chromosome", "start", "end", "copyNumber")),
-    Signature("pcgr-cna", "PCGR allele-specific CNA", "header starts Chromosome, Start, End, nMajor, nMinor", 55,
-              _starts("Chromosome", "Start", "End", "nMajor", "nMinor")),
-    Signature("cnvkit", "CNVkit .cns/.call.cns/.cnr", "header has columns chromosome, start, end, log2", 50,
-              _columns("chromosome", "start", "end", "log2")),
-    Signature("fusions", "fusion table", "a header any fusion-table signature of sniff.py accepts", 10,
-              lambda lines: _fusion_label(lines) is not None,
-              redirect="this looks like a fusion table, not copy-number calls"),
-    Signature("seg", "generic SEG (DNAcopy/IGV)", "5-7 tab-separated columns, numeric positions in columns 3 and 4, "
-              "numeric last column (ID chrom loc.start loc.end [num.mark] seg.mean)", 5, _generic_seg),
+    Signature(
+        "structural-variant-vcf",
+        "structural-variant VCF",
+        "VCF declaring or containing INV/BND/INS/TRA or breakend ALTs",
+        95,
+        _sv_vcf,
+        redirect="this looks like a structural-variant VCF (breakends, inversions or insertions), "
+        "not copy-number calls",
+    ),
+    Signature(
+        "small-variant-vcf",
+        "small-variant VCF",
+        "VCF whose records have base ALTs, or that declares FORMAT/AD or INFO/CSQ|ANN|BCSQ",
+        90,
+        _small_variant_vcf,
+        redirect="this looks like a small-variant VCF, not copy-number calls",
+    ),
+    Signature(
+        "cnv-vcf", "copy-number VCF", "any other VCF ('##fileformat=VCF'): DEL/DUP/CNV records with CN", 80, _is_vcf
+    ),
+    Signature(
+        "gatk-seg",
+        "GATK ModelSegments/CallCopyRatioSegments .seg",
+        "optional @HD/@SQ/@RG lines, then a header starting CONTIG, START, END (or only @-lines "
+        "within the sniffed lines, first one @HD)",
+        60,
+        _gatk_seg,
+    ),
+    Signature(
+        "facets",
+        "FACETS cncf",
+        "header has columns chrom, seg, num.mark, cnlr.median, tcn.em",
+        55,
+        _columns("chrom", "seg", "num.mark", "cnlr.median", "tcn.em"),
+    ),
+    Signature(
+        "titan",
+        "TitanCNA segs",
+        "header has columns Sample, Chromosome, Median_logR, TITAN_call, Copy_Number",
+        55,
+        _columns("Sample", "Chromosome", "Median_logR", "TITAN_call", "Copy_Number"),
+    ),
+    Signature(
+        "purple",
+        "PURPLE .cnv.somatic.tsv",
+        "header has columns (#)chromosome, start, end, copyNumber",
+        55,
+        _columns("chromosome", "start", "end", "copyNumber"),
+    ),
+    Signature(
+        "pcgr-cna",
+        "PCGR allele-specific CNA",
+        "header starts Chromosome, Start, End, nMajor, nMinor",
+        55,
+        _starts("Chromosome", "Start", "End", "nMajor", "nMinor"),
+    ),
+    Signature(
+        "cnvkit",
+        "CNVkit .cns/.call.cns/.cnr",
+        "header has columns chromosome, start, end, log2",
+        50,
+        _columns("chromosome", "start", "end", "log2"),
+    ),
+    Signature(
+        "fusion-table",
+        "fusion table",
+        "a header any fusion-table signature of sniff.py accepts",
+        10,
+        lambda lines: _fusion_label(lines) is not None,
+        redirect="this looks like a fusion table, not copy-number calls",
+    ),
+    Signature(
+        "seg",
+        "generic SEG (DNAcopy/IGV)",
+        "5-7 tab-separated columns, numeric positions in columns 3 and 4, "
+        "numeric last column (ID chrom loc.start loc.end [num.mark] seg.mean)",
+        5,
+        _generic_seg,
+    ),
 )
 
 CNV_SIGNATURES: dict[str, Signature] = {sig.format: sig for sig in _SIGNATURES}
-"""Name -> signature. Add a format here and in ``io.CNV_READERS``; priority orders the tries."""
+"""Name -> signature. Add a format here and in ``io.CNV_READERS``; priority orders the tries. The names of
+the refusing signatures differ from every reader key, so a ``formats`` listing can merge them safely."""
 
 _REDIRECT_HINTS = {
-    "sv-vcf": "pass it with --sv; --cnv takes copy-number segments or a VCF of DEL/DUP/CNV records with CN",
-    "vcf": "pass it as the main input (the first argument); --cnv takes copy-number segments",
-    "fusions": "pass it with --fusions; --cnv takes copy-number segments",
+    "structural-variant-vcf": "pass it with --sv; --cnv takes copy-number segments or DEL/DUP/CNV records with CN",
+    "small-variant-vcf": "pass it as the main input (the first argument); --cnv takes copy-number segments",
+    "fusion-table": "pass it with --fusions; --cnv takes copy-number segments",
 }
 
 
@@ -163,25 +221,31 @@ def sniff_cnv_format(
     signatures = CNV_SIGNATURES if signatures is None else signatures
     lines = head_lines(path)
     if not any(line.strip() for line in lines):
-        raise InputFormatError(path, None, "empty file", "a copy-number file needs a header line and one row per segment")
+        raise InputFormatError(
+            path, None, "empty file", "a copy-number file needs a header line and one row per segment"
+        )
     registered = ", ".join(sorted(readers))
     for sig in _by_priority(signatures):
         if not sig.match(lines):
             continue
         if sig.redirect:
             what = sig.redirect
-            if sig.format == "fusions":
+            if sig.format == "fusion-table":
                 what = f"this looks like a fusion table ({_fusion_label(lines)}), not copy-number calls"
             raise UnknownFormatError(path, None, what, _REDIRECT_HINTS.get(sig.format))
         if sig.format in readers:
             return sig.format
         raise UnknownFormatError(
-            path, None, f"looks like {sig.label}; no reader for it is registered",
+            path,
+            None,
+            f"looks like {sig.label}; no reader for it is registered",
             f"registered copy-number formats: {registered}",
         )
     header = header_line(lines) or ""
     raise UnknownFormatError(
-        path, None, f"unrecognised copy-number file; header seen: {header[:200]!r}",
+        path,
+        None,
+        f"unrecognised copy-number file; header seen: {header[:200]!r}",
         f"registered copy-number formats: {registered}; see `leuk-annot formats` for their signatures",
     )
 

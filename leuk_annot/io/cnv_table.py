@@ -106,7 +106,9 @@ def _numbered_lines(path: Path, label: str) -> Iterator[tuple[int, str]]:
                 yield number, raw.rstrip("\n").rstrip("\r")
     except (UnicodeDecodeError, gzip.BadGzipFile, EOFError) as exc:
         raise InputFormatError(
-            path, number + 1, f"not readable as UTF-8 text ({exc.__class__.__name__})",
+            path,
+            number + 1,
+            f"not readable as UTF-8 text ({exc.__class__.__name__})",
             f"expected a {label} as plain or gzip-compressed tab-separated text",
         ) from None
 
@@ -302,8 +304,9 @@ class SegmentSink:
         reach = max(end, state.end) if chrom == state.chrom else end  # a contained segment keeps the reach
         state.chrom, state.start, state.end = chrom, start, reach
 
-    def result(self, fmt: str, *, sample: str | None = None, genome_build: str | None = None,
-               build_evidence: str | None = None) -> ReadResult:
+    def result(
+        self, fmt: str, *, sample: str | None = None, genome_build: str | None = None, build_evidence: str | None = None
+    ) -> ReadResult:
         """The ReadResult; several samples in one file are kept per segment and warned about once."""
         warnings = list(self.warnings)
         if self._order_issue is not None:

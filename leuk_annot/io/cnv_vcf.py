@@ -4,7 +4,8 @@ Format (VCF 4.1-4.4, plain or gzip/bgzip text):
 
 - A record is a copy-number call when ``INFO/SVTYPE`` is ``DEL``, ``DUP`` or ``CNV``, or its ALT is
   ``<DEL>``, ``<DUP>``, ``<DUP:TANDEM>``, ``<CNV>`` or ``<CN#>``. Other records (SNVs, breakends,
-  inversions) are ignored and counted; one warning says how many.
+  inversions) are ignored and counted; one warning says how many. A VCF with records but none of
+  them copy-number calls is refused (``UnknownFormatError``): it was passed to the wrong option.
 - Extent: ``POS`` is the padding base before the event (VCF 4.3 section 1.6.1) and ``INFO/END``
   the last affected base, so the segment is ``POS+1 .. END`` (``END`` missing: ``POS + |SVLEN|``).
   Callers that put the first affected base in ``POS`` (gCNV) are off by one base at the start;
@@ -28,7 +29,7 @@ import math
 import re
 from pathlib import Path
 
-from ..errors import GenomeBuildError, InputFormatError
+from ..errors import GenomeBuildError, InputFormatError, UnknownFormatError
 from .base import ReadResult
 from .cnv_table import MISSING, SegmentSink
 from .sniff import open_text
@@ -78,10 +79,18 @@ def read_cnv_vcf(path: Path) -> ReadResult:
                 counts[outcome] += 1
                 if outcome == "no_copy_number" and first_without_cn is None:
                     first_without_cn = line
+    if counts["other_records"] and not sink.rows:
+        raise UnknownFormatError(
+            path,
+            None,
+            f"none of the {counts['other_records']} records is a DEL/DUP/CNV call: not a copy-number VCF",
+            "pass small-variant VCFs as the main input and structural-variant VCFs with --sv",
+        )
     _summarise(sink, counts, first_without_cn)
     build, evidence = _build(path, sink, "\n".join(header_text))
-    result = sink.result(FORMAT, sample=samples[0] if len(samples) == 1 else None, genome_build=build,
-                         build_evidence=evidence)
+    result = sink.result(
+        FORMAT, sample=samples[0] if len(samples) == 1 else None, genome_build=build, build_evidence=evidence
+    )
     result.stats.update(counts)
     return result
 
@@ -91,7 +100,9 @@ def _record(sink: SegmentSink, line: int, text: str, samples: list[str]) -> str:
     fields = text.split("\t")
     if len(fields) < 8:
         raise InputFormatError(
-            sink.path, line, f"a VCF record needs 8 tab-separated columns, this one has {len(fields)}",
+            sink.path,
+            line,
+            f"a VCF record needs 8 tab-separated columns, this one has {len(fields)}",
             "check that the file is tab-separated and not truncated",
         )
     chrom, pos_text, _, _, alt, _, filters, info_text = fields[:8]
@@ -115,6 +126,9 @@ def _record(sink: SegmentSink, line: int, text: str, samples: list[str]) -> str:
     if log2 is False or probes is False:
         sink.skip()
         return "skipped"
+    if probes is not None and (probes < 0 or not probes.is_integer()):
+        sink.warn(line, f"INFO/PROBES {info['PROBES']!r} is not a whole number; left unknown")
+        probes = None
     record = f"{chrom}:{pos} {alt}"
     per_sample = _format_cn(fields, samples)
     if per_sample:
@@ -124,8 +138,17 @@ def _record(sink: SegmentSink, line: int, text: str, samples: list[str]) -> str:
             malformed = malformed or cn is False
             if cn is False or (cn is None and log2 is None):
                 continue
-            sink.add(line, chrom, start, end, log2=log2, copy_number=cn, sample=sample, record=record,
-                     probes=int(probes) if probes is not None else None)
+            sink.add(
+                line,
+                chrom,
+                start,
+                end,
+                log2=log2,
+                copy_number=cn,
+                sample=sample,
+                record=record,
+                probes=int(probes) if probes is not None else None,
+            )
         if len(sink.events) > before:
             return "added"
         sink.skip()
@@ -137,8 +160,17 @@ def _record(sink: SegmentSink, line: int, text: str, samples: list[str]) -> str:
     if cn is None and log2 is None:
         sink.skip()
         return "no_copy_number"
-    sink.add(line, chrom, start, end, log2=log2, copy_number=cn, record=record,
-             sample=samples[0] if len(samples) == 1 else None, probes=int(probes) if probes is not None else None)
+    sink.add(
+        line,
+        chrom,
+        start,
+        end,
+        log2=log2,
+        copy_number=cn,
+        record=record,
+        sample=samples[0] if len(samples) == 1 else None,
+        probes=int(probes) if probes is not None else None,
+    )
     return "added"
 
 

@@ -119,7 +119,9 @@ class AnnotationSchema:
         for entry in raw.split(","):
             if self.kind == "bcsq" and entry.startswith("@"):
                 continue  # pointer to the record carrying a haplotype-aware consequence
-            values = [_percent_decode(v) for v in entry.split("|")]
+            values = entry.split("|")
+            if "%" in entry:
+                values = [_percent_decode(v) for v in values]
             parsed.append(dict(zip(self.fields, values)))
         return parsed
 

@@ -8,7 +8,8 @@ GATK ``*.cr.seg``, ``*.called.seg``, ``*.modelFinal.seg`` (source: ``broadinstit
   ``genome.build_from_contig_lengths``); ``@RG SM`` gives the sample.
 - Then ``CONTIG START END NUM_POINTS_COPY_RATIO MEAN_LOG2_COPY_RATIO [CALL]`` (``CALL`` is ``+``,
   ``-`` or ``0`` and is not kept). ``modelFinal.seg`` has ``LOG2_COPY_RATIO_POSTERIOR_10/50/90``
-  instead of the mean: the posterior median (``_50``) is read as ``log2``.
+  instead of the mean: the posterior median (``_50``) is read as ``log2``. ``*.denoisedCR.tsv``
+  (bins: ``CONTIG START END LOG2_COPY_RATIO``, same header) is read bin by bin, like a CNVkit ``.cnr``.
 - 1-based closed coordinates; ``NaN`` means unknown.
 
 Generic SEG (DNAcopy ``segment()`` output written by R, IGV ``.seg``; source: IGV "SEG" file
@@ -45,7 +46,7 @@ GATK_COLUMNS = {
     "chrom": ("CONTIG",),
     "start": ("START",),
     "end": ("END",),
-    "log2": ("MEAN_LOG2_COPY_RATIO", "LOG2_COPY_RATIO_POSTERIOR_50"),
+    "log2": ("MEAN_LOG2_COPY_RATIO", "LOG2_COPY_RATIO_POSTERIOR_50", "LOG2_COPY_RATIO"),
     "probes": ("NUM_POINTS_COPY_RATIO",),
 }
 GATK_REQUIRED = ("chrom", "start", "end", "log2")

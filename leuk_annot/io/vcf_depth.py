@@ -6,6 +6,8 @@ The order is vcf2maf's: ``AD`` -> ``AF`` -> Strelka tier-1 ``AU/CU/GU/TU`` (SNVs
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy
 
 __all__ = ["allele_fraction"]
@@ -25,14 +27,14 @@ def allele_fraction(
     if sample_index is None:
         return _info_af(record, i, info_af_per_alt), None, None
     s = sample_index
-    dp = _ints(record, "DP", s)
-    total_dp = dp[0] if dp and dp[0] is not None else None
     ad = _ints(record, "AD", s)
     ad_alt = None
     if ad is not None and len(ad) == len(alts) + 1:
         ad_alt = ad[i + 1]
-        if ad_alt is not None and all(v is not None for v in ad):
+        if ad_alt is not None and None not in ad:
             return _fraction(ad_alt, sum(ad))
+    dp = _ints(record, "DP", s)  # only read when AD does not decide (each FORMAT read costs)
+    total_dp = dp[0] if dp and dp[0] is not None else None
     af = _floats(record, "AF", s)
     if af is not None and len(af) == len(alts) and af[i] is not None:
         return af[i], total_dp, None
@@ -60,8 +62,7 @@ def _ints(record, name: str, s: int) -> list[int | None] | None:
         return _parse_number_list(values[s], int)
     if values.dtype.kind not in "iu":
         return None
-    row = [int(v) for v in values[s] if v != _VECTOR_END_INT]
-    return [None if v == _MISSING_INT else v for v in row]
+    return [None if v == _MISSING_INT else v for v in values[s].tolist() if v != _VECTOR_END_INT]
 
 
 def _floats(record, name: str, s: int) -> list[float | None] | None:
@@ -72,7 +73,7 @@ def _floats(record, name: str, s: int) -> list[float | None] | None:
         return _parse_number_list(values[s], float)
     if values.dtype.kind != "f":
         return None
-    return [None if v != v else _float32(v) for v in values[s]]
+    return [None if v != v else _float32(v) for v in values[s].tolist()]
 
 
 def _info_af(record, i: int, per_alt: bool) -> float | None:
@@ -102,6 +103,7 @@ def _parse_number_list(raw, kind) -> list | None:
         return None
 
 
+@lru_cache(maxsize=4096)  # the same few written values recur on many records
 def _float32(value) -> float:
     """htslib stores floats as float32: 0.31 arrives as 0.3100000023841858; keep the written value."""
     return float(str(numpy.float32(value)))

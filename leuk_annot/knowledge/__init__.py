@@ -11,14 +11,21 @@ from ..errors import KnowledgeBaseError
 from .records import (
     Citation,
     Cytoband,
+    DosingRule,
     Exon,
     ExonBoundary,
     FusionIsoforms,
     Gene,
+    GeneticMarker,
     Hotspot,
     KnowledgeBase,
     LesionRule,
     Marker,
+    PgxAllele,
+    Pharmacogene,
+    PharmacogeneTable,
+    RelapseScheme,
+    RiskCategory,
     Rule,
     Subtype,
     Therapy,
@@ -52,7 +59,13 @@ def _load_cached(db_dir: Path) -> KnowledgeBase:
 
     citations_doc = _yaml(db_dir / files["citations"])
     checker.check("citations.schema.json", citations_doc, files["citations"])
+    overlay_therapies, overlay_citations = _overlay(db_dir, files, checker)
     citations = {c["key"]: _citation(c) for c in citations_doc}
+    for doc in overlay_citations:
+        if doc["key"] in citations:
+            raise KnowledgeBaseError(f"{files['therapies_overlay']}: citation key {doc['key']!r} is already in "
+                                     f"{files['citations']}")
+        citations[doc["key"]] = _citation(doc)
 
     gene_rows = _tsv(db_dir / files["genes"])
     for line, row in gene_rows:
@@ -87,6 +100,11 @@ def _load_cached(db_dir: Path) -> KnowledgeBase:
     checker.check("local_fusions.schema.json", local_doc, files.get("local_fusions", "local_fusions.yaml"))
     isoform_doc = _yaml(db_dir / files["fusion_isoforms"]) if "fusion_isoforms" in files else []
     checker.check("fusion_isoforms.schema.json", isoform_doc, files.get("fusion_isoforms", "fusion_isoforms.yaml"))
+    relapse_doc = _yaml(db_dir / files["relapse_risk"]) if "relapse_risk" in files else []
+    checker.check("relapse_risk.schema.json", relapse_doc, files.get("relapse_risk", "relapse_risk.yaml"))
+    pgx_doc = _yaml(db_dir / files["pharmacogenes"]) if "pharmacogenes" in files else None
+    if pgx_doc is not None:
+        checker.check("pharmacogenes.schema.json", pgx_doc, files["pharmacogenes"])
     copy_number_doc = _yaml(db_dir / files["copy_number"]) if "copy_number" in files else {}
     if copy_number_doc:
         checker.check("copy_number.schema.json", copy_number_doc, files["copy_number"])
@@ -105,7 +123,7 @@ def _load_cached(db_dir: Path) -> KnowledgeBase:
         subtypes=subtypes,
         rules=tuple(rules),
         lesion_rules=tuple(_lesion_rule(r) for r in lesion_doc),
-        therapies=tuple(_therapy(t) for t in therapy_doc),
+        therapies=tuple(_therapy(t) for t in [*therapy_doc, *overlay_therapies]),
         citations=citations,
         policies=manifest.get("policies", {}),
         markers=tuple(_marker(m) for m in marker_doc),
@@ -118,9 +136,29 @@ def _load_cached(db_dir: Path) -> KnowledgeBase:
         exons=tuple(_exon(row) for row in exon_rows),
         centromeres=_centromeres(centromere_rows),
         cytobands=tuple(_cytoband(row) for row in cytoband_rows),
+        relapse_schemes=tuple(_relapse_scheme(d) for d in relapse_doc),
+        pharmacogenes=_pharmacogenes(pgx_doc) if pgx_doc is not None else None,
     )
     check_cross_references(kb, str(db_dir))
     return kb
+
+
+def _overlay(db_dir: Path, files: dict, checker: SchemaChecker) -> tuple[list, list]:
+    """Therapy links and citations of an optional overlay (``files: therapies_overlay``, e.g. from CIViC).
+
+    The overlay is a mapping whose ``therapies`` and ``citations`` lists follow the schemas of
+    therapies.yaml and citations.yaml; other keys (source, unused evidence) are informational.
+    """
+    if "therapies_overlay" not in files:
+        return [], []
+    name = files["therapies_overlay"]
+    doc = _yaml(db_dir / name)
+    if not isinstance(doc, dict):
+        raise KnowledgeBaseError(f"{name}: an overlay must be a mapping with 'therapies' and 'citations' lists")
+    therapies, citations = doc.get("therapies") or [], doc.get("citations") or []
+    checker.check("therapies.schema.json", therapies, f"{name}: therapies")
+    checker.check("citations.schema.json", citations, f"{name}: citations")
+    return therapies, citations
 
 
 def _yaml(path: Path) -> Any:
@@ -301,6 +339,34 @@ def _marker(doc: dict) -> Marker:
     )
 
 
+def _relapse_scheme(doc: dict) -> RelapseScheme:
+    params = {key: doc[key] for key in ("criteria", "immunophenotype", "blasts_at_or_above", "values") if key in doc}
+    return RelapseScheme(
+        id=doc["id"],
+        kind=doc["kind"],
+        scheme=doc["scheme"],
+        definition=doc["definition"],
+        citations=tuple(doc["citations"]),
+        last_reviewed=str(doc["last_reviewed"]),
+        note=doc.get("note"),
+        categories=tuple(RiskCategory(c["value"], c["when"], c.get("note")) for c in doc.get("categories", ())),
+        markers=tuple(
+            GeneticMarker(
+                label=m["label"],
+                subtypes=tuple(m.get("subtypes", ())),
+                lesion_genes=tuple(m.get("lesion_genes", ())),
+                lesion_kinds=tuple(m.get("lesion_kinds", ())),
+                requires=tuple(m["requires"]),
+                citations=tuple(m["citations"]),
+                definition=m["definition"],
+                note=m.get("note"),
+            )
+            for m in doc.get("markers", ())
+        ),
+        params=params,
+    )
+
+
 def _therapy(doc: dict) -> Therapy:
     return Therapy(
         id=doc["id"],
@@ -311,4 +377,53 @@ def _therapy(doc: dict) -> Therapy:
         context=doc["context"],
         citations=tuple(doc["citations"]),
         last_reviewed=str(doc["last_reviewed"]),
+    )
+
+
+def _pharmacogenes(doc: dict) -> PharmacogeneTable:
+    guideline, genotyping = doc["guideline"], doc["genotyping"]
+    return PharmacogeneTable(
+        guideline=guideline["name"],
+        url=guideline["url"],
+        updates_url=guideline.get("updates_url"),
+        citations=tuple(guideline["citations"]),
+        last_reviewed=str(guideline["last_reviewed"]),
+        het_min_vaf=float(genotyping["het_min_vaf"]),
+        hom_min_vaf=float(genotyping["hom_min_vaf"]),
+        min_depth=int(genotyping["min_depth"]),
+        phenotypes={tuple(sorted(p["functions"])): p["phenotype"] for p in doc["phenotypes"]},
+        phenotype_labels=dict(doc["phenotype_labels"]),
+        genes=tuple(
+            Pharmacogene(
+                gene=g["gene"],
+                sites=tuple(g["sites"]),
+                alleles=tuple(
+                    PgxAllele(
+                        name=a["name"],
+                        defining=tuple(a["defining"]),
+                        function=a["function"],
+                        citations=tuple(a["citations"]),
+                        indistinguishable_from=tuple(a.get("indistinguishable_from", ())),
+                        note=a.get("note"),
+                    )
+                    for a in g["alleles"]
+                ),
+                phasing_note=g["phasing_note"],
+                not_genotyped=g["not_genotyped"],
+                indeterminate_action=g["indeterminate_action"],
+            )
+            for g in doc["genes"]
+        ),
+        dosing=tuple(
+            DosingRule(
+                id=r["id"],
+                drug=r["drug"],
+                when={gene: tuple(codes) for gene, codes in r["when"].items()},
+                recommendation=" ".join(r["recommendation"].split()),
+                strength=r["strength"],
+                citations=tuple(r["citations"]),
+                source=" ".join(r["source"].split()),
+            )
+            for r in doc["dosing"]
+        ),
     )

@@ -166,6 +166,98 @@ class Cytoband:
 
 
 @dataclass(frozen=True)
+class PgxAllele:
+    """A star allele: the hotspot ids that define it (all in cis) and its CPIC function."""
+
+    name: str  # "*3A"
+    defining: tuple[str, ...]  # hotspot ids; empty for the reference allele (*1)
+    function: str  # "normal function" | "decreased function" | "no function"
+    citations: tuple[str, ...]
+    indistinguishable_from: tuple[str, ...] = ()  # alleles the genotyped sites cannot tell apart
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Pharmacogene:
+    gene: str
+    sites: tuple[str, ...]  # hotspot ids genotyped for this gene
+    alleles: tuple[PgxAllele, ...]
+    phasing_note: str | None
+    not_genotyped: str  # which alleles of the gene are not assessed
+    indeterminate_action: str
+
+
+@dataclass(frozen=True)
+class DosingRule:
+    """One CPIC starting-dose row; ``when`` maps a gene to the phenotype codes it matches."""
+
+    id: str
+    drug: str
+    when: Mapping[str, tuple[str, ...]]
+    recommendation: str
+    strength: str | None
+    citations: tuple[str, ...]
+    source: str  # what was verified, and where
+
+
+@dataclass(frozen=True)
+class PharmacogeneTable:
+    """pharmacogenes.yaml: genotyping thresholds, alleles, phenotypes and dosing rows."""
+
+    guideline: str
+    url: str
+    updates_url: str | None
+    citations: tuple[str, ...]
+    last_reviewed: str
+    het_min_vaf: float
+    hom_min_vaf: float
+    min_depth: int
+    phenotypes: Mapping[tuple[str, str], str]  # sorted pair of allele functions -> phenotype code
+    phenotype_labels: Mapping[str, str]
+    genes: tuple[Pharmacogene, ...]
+    dosing: tuple[DosingRule, ...]
+
+
+@dataclass(frozen=True)
+class RiskCategory:
+    """One category of a relapse classification: its value when every condition in ``when`` holds."""
+
+    value: str
+    when: Mapping[str, Any]
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class GeneticMarker:
+    """A high-risk relapse lesion, found through subtype calls or through lesions (genes + kinds)."""
+
+    label: str
+    subtypes: tuple[str, ...]
+    lesion_genes: tuple[str, ...]
+    lesion_kinds: tuple[str, ...]
+    requires: tuple[str, ...]  # input kinds without which absence cannot be stated
+    citations: tuple[str, ...]
+    definition: str  # "verified" | "unverified"
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class RelapseScheme:
+    """One relapse risk item definition (annotation_db/relapse_risk.yaml)."""
+
+    id: str
+    kind: str  # "classification" | "refractory" | "genetics" | "blast_threshold"
+    scheme: str  # the RiskItem.scheme text
+    definition: str  # "verified" | "unverified": whether the definition was seen in a cited source
+    citations: tuple[str, ...]
+    last_reviewed: str
+    note: str | None = None
+    categories: tuple[RiskCategory, ...] = ()
+    markers: tuple[GeneticMarker, ...] = ()
+    params: Mapping[str, Any] = field(default_factory=dict)  # refractory criteria; blast threshold and values
+
+
+@dataclass(frozen=True)
 class KnowledgeBase:
     path: str
     version: str
@@ -183,6 +275,8 @@ class KnowledgeBase:
     markers: tuple[Marker, ...] = ()
     exon_boundaries: tuple[ExonBoundary, ...] = ()
     fusion_isoforms: tuple[FusionIsoforms, ...] = ()
+    relapse_schemes: tuple[RelapseScheme, ...] = ()
+    pharmacogenes: PharmacogeneTable | None = None
     local_fusions: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # fusion -> citations
     copy_number: Mapping[str, Any] = field(default_factory=dict)  # copy_number.yaml, schema-checked
     exons: tuple[Exon, ...] = ()

@@ -123,8 +123,39 @@ def check_cross_references(kb, where: str) -> None:
             if span and not (span[0] == chrom and span[1] <= pos <= span[2]):
                 problems.append(f"hotspots.tsv: {hotspot.id}: {build} {chrom}:{pos} lies outside {hotspot.gene}")
     _check_copy_number(kb, cite_check, problems)
+    if kb.pharmacogenes is not None:
+        _check_pharmacogenes(kb, cite_check, problems)
+    _check_relapse_schemes(kb, cite_check, problems)
     if problems:
         raise KnowledgeBaseError(f"{where}: {len(problems)} integrity problem(s):\n" + "\n".join(problems))
+
+
+def _check_relapse_schemes(kb, cite_check, problems: list[str]) -> None:
+    """relapse_risk.yaml: citations and subtype ids resolve; `item:` names an earlier record and its values."""
+    file = "relapse_risk.yaml"
+    _unique([s.id for s in kb.relapse_schemes], "relapse scheme id", problems)
+    values: dict[str, set[str]] = {}
+    for scheme in kb.relapse_schemes:
+        cite_check(scheme.id, scheme.citations, file)
+        for i, category in enumerate(scheme.categories):
+            for ref, wanted in category.when.get("item", {}).items():
+                if ref not in values:
+                    problems.append(f"{file}: {scheme.id}.categories[{i}].when.item: {ref!r} is not an earlier record")
+                    continue
+                for value in wanted:
+                    if value not in values[ref]:
+                        problems.append(f"{file}: {scheme.id}.categories[{i}].when.item: {ref} has no value {value!r}")
+        for i, marker in enumerate(scheme.markers):
+            cite_check(f"{scheme.id}.markers[{i}]", marker.citations, file)
+            if marker.definition == "verified" and not marker.citations:
+                problems.append(f"{file}: {scheme.id}.markers[{i}]: a verified marker needs a citation")
+            for subtype in marker.subtypes:
+                if subtype not in kb.subtypes:
+                    problems.append(f"{file}: {scheme.id}.markers[{i}].subtypes: unknown subtype {subtype!r}")
+            for gene in marker.lesion_genes:
+                if gene not in kb.genes:
+                    problems.append(f"{file}: {scheme.id}.markers[{i}].lesion_genes: {gene!r} is not in genes.tsv")
+        values[scheme.id] = {c.value for c in scheme.categories}
 
 
 def _check_copy_number(kb, cite_check, problems: list[str]) -> None:
@@ -171,3 +202,57 @@ def _check_condition(node: Any, kb, where: str, problems: list[str]) -> None:
                 problems.append(f"{where}.{key}.gene: {value['gene']!r} is not in genes.tsv")
         elif key == "predicate" and value not in PREDICATES:
             problems.append(f"{where}.predicate: unknown predicate {value!r}")
+
+
+_PGX_PHENOTYPES = ("normal", "intermediate", "possible_intermediate", "poor", "indeterminate")
+
+
+def _check_pharmacogenes(kb, cite_check, problems: list[str]) -> None:
+    """Sites and alleles name real hotspots of the gene; every phenotype pair has one dosing row."""
+    file = "pharmacogenes.yaml"
+    table = kb.pharmacogenes
+    hotspots = {h.id: h for h in kb.hotspots}
+    cite_check("guideline", table.citations, file)
+    if not table.het_min_vaf < table.hom_min_vaf:
+        problems.append(f"{file}: genotyping.het_min_vaf must be below hom_min_vaf")
+    genes = [g.gene for g in table.genes]
+    _unique(genes, "pharmacogene", problems)
+    functions = {a.function for g in table.genes for a in g.alleles}
+    for first in functions:
+        for second in functions:
+            if tuple(sorted((first, second))) not in table.phenotypes:
+                problems.append(f"{file}: phenotypes: no phenotype for allele functions {first!r} + {second!r}")
+    for gene in table.genes:
+        if gene.gene not in kb.genes:
+            problems.append(f"{file}: {gene.gene}: gene is not in genes.tsv")
+        for site in gene.sites:
+            if site not in hotspots:
+                problems.append(f"{file}: {gene.gene}.sites: unknown hotspot id {site!r}")
+            elif hotspots[site].gene != gene.gene:
+                problems.append(f"{file}: {gene.gene}.sites: hotspot {site!r} belongs to {hotspots[site].gene}")
+        names = [a.name for a in gene.alleles]
+        _unique([f"{gene.gene}{n}" for n in names], "allele", problems)
+        if sum(1 for a in gene.alleles if not a.defining) != 1:
+            problems.append(f"{file}: {gene.gene}.alleles: exactly one reference allele (empty defining) is needed")
+        definitions = [frozenset(a.defining) for a in gene.alleles]
+        if len(set(definitions)) != len(definitions):
+            problems.append(f"{file}: {gene.gene}.alleles: two alleles have the same defining variants")
+        for allele in gene.alleles:
+            cite_check(f"{gene.gene}{allele.name}", allele.citations, file)
+            for site in allele.defining:
+                if site not in gene.sites:
+                    problems.append(f"{file}: {gene.gene}{allele.name}.defining: {site!r} is not in {gene.gene}.sites")
+    for rule in table.dosing:
+        cite_check(rule.id, rule.citations, file)
+        for gene in rule.when:
+            if gene not in genes:
+                problems.append(f"{file}: {rule.id}.when: unknown pharmacogene {gene!r}")
+    _unique([r.id for r in table.dosing], "dosing id", problems)
+    if len(genes) == 2:  # the CPIC thiopurine table is a two-gene grid: every cell needs a row
+        for drug in sorted({r.drug for r in table.dosing}):
+            rows = [r for r in table.dosing if r.drug == drug]
+            for first in _PGX_PHENOTYPES:
+                for second in _PGX_PHENOTYPES:
+                    cell = {genes[0]: first, genes[1]: second}
+                    if not any(all(cell[g] in codes for g, codes in r.when.items()) for r in rows):
+                        problems.append(f"{file}: {drug}: no dosing row for {genes[0]} {first} / {genes[1]} {second}")

@@ -62,6 +62,12 @@ def _layout(build_lengths: dict[str, int] | None, segments: list[PlotSegment]) -
     return ends
 
 
+def _neutral_note(count: int) -> str:
+    if not count:
+        return ""
+    return f"{count} further gene{'s' if count > 1 else ''} neutral"
+
+
 def _chrom_list(chroms: list[str]) -> str:
     return ", ".join(sorted(chroms, key=chrom_sort_key)) or "none"
 
@@ -160,7 +166,12 @@ def copy_number_view(result: AnnotationResult, cites: CitationIndex) -> dict[str
             }
             for g in genes
         ],
-        "neutral_gene_count": sum(1 for g in profile.genes if g.call == "neutral"),
+        "neutral_note": _neutral_note(sum(1 for g in profile.genes if g.call == "neutral")),
+        "no_gene_change_text": (
+            f"All {len(profile.genes)} knowledge-base genes assessed are copy-number neutral."
+            if profile.genes
+            else "No knowledge-base gene lies in the copy-number segments given."
+        ),
         "chromosomes": [
             {
                 "chrom": c.chrom,

@@ -95,8 +95,11 @@ def _merge_equal(segments: Sequence[PlotSegment]) -> list[PlotSegment]:
         length = seg.end - seg.start + 1
         if out:
             last = out[-1]
-            if (last.chrom == seg.chrom and _level(last.copy_number) == _level(seg.copy_number)
-                    and 0 <= seg.start - last.end <= MERGE_GAP):
+            if (
+                last.chrom == seg.chrom
+                and _level(last.copy_number) == _level(seg.copy_number)
+                and 0 <= seg.start - last.end <= MERGE_GAP
+            ):
                 mean = (last.copy_number * weight + seg.copy_number * length) / (weight + length)
                 out[-1] = PlotSegment(last.chrom, last.start, max(last.end, seg.end), mean)
                 weight += length
@@ -232,7 +235,7 @@ def _segment_rects(frame: _Frame, spans: Iterable[tuple[float, float, float]], p
     base = frame.y(NEUTRAL)
     for x_start, x_end, cn in spans:
         x = frame.x(x_start)
-        width = max(frame.x(x_end) - x, 0.6)  # a 1-kb deletion stays visible
+        width = max(frame.x(x_end) - x, 1.2)  # a 1-kb deletion stays visible
         level = _level(cn)
         top = frame.y(cn)
         if level > NEUTRAL:
@@ -279,12 +282,15 @@ def genome_plot(
     drawn = downsample((s for s in segments if s.chrom in offsets), lengths, max_segments)
     parts = _open_svg(plot_id, title, desc)
     parts.append(_legend(plot_id))
-    bands, labels = [f'<g class="chrom-bands" fill="{_BAND}">'], [f'<g class="chrom-labels" fill="{_INK}" text-anchor="middle" font-size="10">']  # noqa: E501
+    bands = [f'<g class="chrom-bands" fill="{_BAND}">']
+    labels = [f'<g class="chrom-labels" fill="{_INK}" text-anchor="middle" font-size="10">']
     for i, chrom in enumerate(chroms):
         x_start, x_end = frame.x(offsets[chrom]), frame.x(offsets[chrom] + lengths[chrom])
         if i % 2 == 0:
-            bands.append(f'<rect x="{_num(x_start)}" y="{frame.y0}" width="{_num(x_end - x_start)}" '
-                         f'height="{frame.y1 - frame.y0}"/>')
+            bands.append(
+                f'<rect x="{_num(x_start)}" y="{frame.y0}" width="{_num(x_end - x_start)}" '
+                f'height="{frame.y1 - frame.y0}"/>'
+            )
         labels.append(f'<text x="{_num((x_start + x_end) / 2)}" y="{frame.y1 + 14}">{_esc(chrom)}</text>')
     parts += [*bands, "</g>", *_y_axis(frame), *labels, "</g>"]
     parts.append(
@@ -333,7 +339,7 @@ def chromosome_plot(
         mid = _num((x_start + x_end) / 2)
         parts.append(
             f'<g class="marker" fill="{_INK}" stroke="{_INK}">'
-            f'<title>{_esc(marker.label)} {marker.start:,}-{marker.end:,}</title>'
+            f"<title>{_esc(marker.label)} {marker.start:,}-{marker.end:,}</title>"
             f'<rect x="{_num(x_start)}" y="{frame.y0}" width="{_num(max(x_end - x_start, 1.0))}" '
             f'height="{frame.y1 - frame.y0}" fill="{_INK}" fill-opacity="0.12" stroke="none"/>'
             f'<line x1="{mid}" x2="{mid}" y1="{frame.y0}" y2="{frame.y1}" stroke-dasharray="2 2"/>'
