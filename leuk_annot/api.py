@@ -13,14 +13,16 @@ from pathlib import Path
 
 from . import __version__
 from .classify import assign_roles, classify, derive_lesions
-from .classify.lesions import with_clonality
 from .classify.copy_number import interpret_copy_number
+from .classify.lesions import with_clonality
 from .classify.structural import interpret_structural_variants
 from .errors import LeukAnnotError
 from .inputs import read_sample
 from .io import check_readable
+from .io.clinical import read_clinical
 from .model import AnnotationResult, Assessment, Provenance, Warning
 from .normalize import normalize_fusion
+from .relapse import assess_relapse
 from .therapy import collect_flags, combine_prognosis, link_therapies
 
 __all__ = ["SampleInputs", "annotate"]
@@ -38,6 +40,7 @@ class SampleInputs:
     ploidy: float | None = None
     germline: Path | None = None  # remission/normal VCF for pharmacogenomics
     germline_sample: str | None = None  # its sample column when it has several
+    clinical: Path | None = None  # clinical YAML (dates, site, blasts, MRD, prior therapy): docs/clinical.md
     sample_id: str | None = None
     tumor_id: str | None = None
     genome: str = "auto"  # "auto" | "GRCh37" | "GRCh38"
@@ -58,13 +61,15 @@ _EVIDENCE_TOPICS = (
 def annotate(inputs: SampleInputs, kb, *, now: datetime | None = None) -> AnnotationResult:
     """Annotate one sample. Raises a LeukAnnotError subclass for any input problem."""
     paths = ([inputs.vcf] if inputs.vcf else []) + list(inputs.fusions) + list(inputs.sv) + list(inputs.cnv)
-    optional = [inputs.germline] if inputs.germline else []
+    optional = [p for p in (inputs.germline, inputs.clinical) if p]
     if not paths:
         raise LeukAnnotError("no input given: pass a VCF, fusion calls (--fusions), SV calls (--sv) or copy-number "
                              "segments (--cnv)")
     for path in paths + optional:
         check_readable(Path(path))
     evidence = read_sample(inputs, kb)
+    clinical = read_clinical(inputs.clinical) if inputs.clinical else None
+    purity, purity_basis = _purity(inputs, clinical)
     build, build_evidence = evidence.build, evidence.build_evidence
     warnings: list[Warning] = list(evidence.warnings)
     variants, fusions = evidence.variants, list(evidence.fusions)
@@ -83,7 +88,9 @@ def annotate(inputs: SampleInputs, kb, *, now: datetime | None = None) -> Annota
 
     derived = derive_lesions(variants, fusions, kb, build, deletions)
     derived.lesions.extend(cn_lesions)
-    derived.lesions = with_clonality(derived.lesions, inputs.purity, float(kb.policies.get("clonal_fraction", 0.8)))
+    derived.lesions = with_clonality(derived.lesions, purity, float(kb.policies.get("clonal_fraction", 0.8)))
+    if purity_basis:
+        warnings.append(Warning(purity_basis))
     warnings += derived.warnings
     if derived.uninterpretable:
         warnings.append(Warning(
@@ -121,7 +128,20 @@ def annotate(inputs: SampleInputs, kb, *, now: datetime | None = None) -> Annota
         low_confidence=tuple(low_confidence),
         copy_number=copy_number,
         pharmacogenomics=_pharmacogenomics(evidence, kb),
+        relapse=assess_relapse(clinical, calls, lesions, kb, copy_number_assessed="copy_number" in assessed,
+                               fusions_assessed="fusion" in assessed),
     )
+
+
+def _purity(inputs: SampleInputs, clinical) -> tuple[float | None, str | None]:
+    """Purity for clonality: --purity, else the marrow blast fraction from the clinical file."""
+    if inputs.purity is not None:
+        return inputs.purity, None
+    if clinical is not None and clinical.marrow_blasts_percent:
+        fraction = min(1.0, clinical.marrow_blasts_percent / 100)
+        return fraction, (f"clonality estimated with the marrow blast fraction ({clinical.marrow_blasts_percent:g}%) "
+                          f"from {clinical.path} as tumour purity; pass --purity to override")
+    return None, None
 
 
 def _pharmacogenomics(evidence, kb):

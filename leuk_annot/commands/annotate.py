@@ -26,6 +26,8 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
     ann.add_argument("--germline", type=Path, metavar="VCF",
                      help="remission or normal VCF for TPMT/NUDT15 genotyping (else the tumour VCF, with caveats)")
     ann.add_argument("--germline-sample", help="sample column of the germline VCF when it has several")
+    ann.add_argument("--clinical", type=Path, metavar="YAML",
+                     help="clinical file for relapse timing and risk groups (format: docs/clinical.md)")
     ann.add_argument("--genome", default="auto", help="auto (default), GRCh37 or GRCh38")
     ann.add_argument("--tumor-id", help="VCF sample column of the tumour")
     ann.add_argument("--sample-id", help="sample id for the report and output file names")
@@ -60,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
     inputs = SampleInputs(vcf=args.vcf, fusions=tuple(args.fusions), sv=tuple(args.sv), cnv=tuple(args.cnv),
                           purity=args.purity, ploidy=args.ploidy, sample_id=args.sample_id, tumor_id=args.tumor_id,
                           genome=args.genome, include_filtered=args.include_filtered, germline=args.germline,
-                          germline_sample=args.germline_sample)
+                          germline_sample=args.germline_sample, clinical=args.clinical)
     result = annotate(inputs, kb)
     prefix = safe_file_stem(result.sample_id)
     outputs = {
