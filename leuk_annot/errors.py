@@ -21,6 +21,7 @@ class ExitStatus(IntEnum):
     INTERRUPTED = 8  # stopped by Ctrl-C / SIGINT
     INPUT_NOT_FOUND = 9  # an input file does not exist or cannot be read
     NETWORK_ERROR = 10  # a download failed (connection, timeout, HTTP error); only `db update-civic`
+    COMPARE_ERROR = 11  # two results cannot be compared (genome build or schema major differs); `compare`
 
 
 class LeukAnnotError(Exception):
@@ -84,3 +85,9 @@ class NetworkError(LeukAnnotError):
     """A download failed: no connection, a timeout or an HTTP error status (only `db update-civic`)."""
 
     exit_status = ExitStatus.NETWORK_ERROR
+
+
+class CompareError(LeukAnnotError):
+    """Two results cannot be compared: different genome builds, or a schema major version differs (`compare`)."""
+
+    exit_status = ExitStatus.COMPARE_ERROR

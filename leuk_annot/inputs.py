@@ -59,7 +59,7 @@ def read_sample(inputs, kb) -> SampleEvidence:
 
     formats = list(inputs.fusion_formats) + [None] * (len(inputs.fusions) - len(inputs.fusion_formats))
     for path, fmt in zip(inputs.fusions, formats):
-        result = read_fusions(Path(path), fmt)
+        result = read_fusions(Path(path), fmt, known_genes=kb.aliases.keys())
         out.fusions += [normalize_fusion(e, kb.aliases) for e in result.events if isinstance(e, Fusion)]
         _record(out, Path(path), result, "fusions")
 

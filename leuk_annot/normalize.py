@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 from .errors import InputFormatError
 from .model import Fusion
@@ -21,14 +21,19 @@ SEPARATORS = ("::", "--", ":")
 
 _FUSION_WORD = re.compile(r"\s+fusion$", re.IGNORECASE)  # "BCR::ABL1 fusion" (OncoKB wording)
 _ENSEMBL_ID = re.compile(r"^(ENS[A-Z]*G\d{11})(?:\.\d+)?$", re.IGNORECASE)
+_RECEPTOR_SEGMENT = re.compile(r"^(IG[HKL]|TR[ABGD])[VDJC][A-Z0-9-]*$")  # IGHJ6, IGHV3-23, TRBC1 -> locus
 _EXAMPLE_HINT = "write the fusion as 5'::3', e.g. BCR::ABL1 (STAR-Fusion 'BCR--ABL1' is accepted too)"
 
 
-def parse_fusion_name(text: str, *, path: object = None, line: int | None = None) -> tuple[str, str]:
+def parse_fusion_name(
+    text: str, *, path: object = None, line: int | None = None, known_genes: Collection[str] | None = None
+) -> tuple[str, str]:
     """Split a fusion name into its (5', 3') partners, refusing separators that could be misread.
 
     ``path``/``line`` only locate the error message; symbols are returned as written (no alias
-    lookup), so ``IGH@--CRLF2`` gives ``("IGH@", "CRLF2")``.
+    lookup), so ``IGH@--CRLF2`` gives ``("IGH@", "CRLF2")``. A single ``-`` (OncoKB's
+    ``ETV6-RUNX1 fusion``) is split only when ``known_genes`` (upper-case symbols) makes exactly one
+    split name two known genes: ``TRB-NKX2-1`` -> (TRB, NKX2-1), never (TRB-NKX2, 1).
     """
     where = "fusion name" if path is None else path
     name = _FUSION_WORD.sub("", text.strip())
@@ -36,6 +41,9 @@ def parse_fusion_name(text: str, *, path: object = None, line: int | None = None
         raise InputFormatError(where, line, "empty fusion name", _EXAMPLE_HINT)
     separator = next((sep for sep in SEPARATORS if sep in name), None)
     if separator is None:
+        split = _split_on_known_hyphen(name, known_genes)
+        if split is not None:
+            return split
         message, hint = _no_separator_problem(text, name)
         raise InputFormatError(where, line, message, hint)
     parts = name.split(separator)
@@ -53,6 +61,15 @@ def parse_fusion_name(text: str, *, path: object = None, line: int | None = None
             where, line, f"fusion name {text!r} has a space inside a gene symbol", _EXAMPLE_HINT
         )
     return gene5, gene3
+
+
+def _split_on_known_hyphen(name: str, known_genes: Collection[str] | None) -> tuple[str, str] | None:
+    if not known_genes or "-" not in name:
+        return None
+    positions = [i for i, ch in enumerate(name) if ch == "-"]
+    splits = [(name[:i], name[i + 1:]) for i in positions]
+    valid = [(a, b) for a, b in splits if a.upper() in known_genes and b.upper() in known_genes]
+    return valid[0] if len(valid) == 1 else None
 
 
 def _no_separator_problem(text: str, name: str) -> tuple[str, str]:
@@ -95,6 +112,9 @@ def normalize_gene(symbol: str, aliases: Mapping[str, str]) -> str:
     canonical = aliases.get(label.upper())
     if canonical is not None:
         return canonical
+    segment = _RECEPTOR_SEGMENT.match(label.upper())
+    if segment and segment.group(1) in aliases:  # an IG/TR gene segment stands for its locus
+        return aliases[segment.group(1)]
     if label.endswith("@") and len(label) > 1:  # HGNC locus names: IGH@, TRB@
         locus = label[:-1]
         return aliases.get(locus.upper(), locus)

@@ -107,3 +107,26 @@ def test_normalize_fusion_returns_a_normalised_copy():
         SourceRef("x.tsv", 2),
     )
     assert original.gene5 == "MLL^ENSG00000118058.23"  # the input is untouched
+
+
+@pytest.mark.parametrize("raw, pair", [
+    ("ETV6-RUNX1 fusion", ("ETV6", "RUNX1")),
+    ("TRB-NKX2-1", ("TRB", "NKX2-1")),  # the only split giving two known genes
+    ("BCR-ABL", ("BCR", "ABL")),  # ABL is a known alias; normalize_gene maps it later
+])
+def test_single_hyphen_is_split_only_when_known_genes_make_it_unambiguous(raw, pair):
+    known = {"ETV6", "RUNX1", "TRB", "NKX2-1", "BCR", "ABL"}
+    assert parse_fusion_name(raw, known_genes=known) == pair
+    with pytest.raises(InputFormatError, match="single '-'"):
+        parse_fusion_name(raw)
+
+
+def test_single_hyphen_with_two_readings_is_still_refused():
+    with pytest.raises(InputFormatError, match="single '-'"):
+        parse_fusion_name("A-B-C", known_genes={"A", "B-C", "A-B", "C"})
+
+
+@pytest.mark.parametrize("segment, locus", [("IGHJ6", "IGH"), ("IGHV3-23", "IGH"), ("TRBC1", "TRB"), ("IGKV1-5", "IGK")])
+def test_antigen_receptor_segments_stand_for_their_locus(segment, locus):
+    aliases = {"IGH": "IGH", "TRB": "TRB", "IGK": "IGK"}
+    assert normalize_gene(segment, aliases) == locus

@@ -225,3 +225,10 @@ def test_clonality_needs_purity_and_marks_a_subclonal_nt5c2(kb):
     assert marked == {"NT5C2": "subclonal", "TP53": "clonal"}  # CCF 0.27 vs 0.89
     hits = [m.id for m, _ in evaluate_markers(with_clonality(lesions, 0.9, 0.8), kb, {"sequence_variant"})]
     assert "M-NT5C2_SUBCLONAL-01" in hits
+
+
+def test_same_gene_pair_is_an_intragenic_rearrangement_not_a_fusion(kb):
+    """Arriba reports FLT3-ITD as FLT3::FLT3; '*::FLT3' must not make it a kinase fusion."""
+    (lesion,) = lesions_of(kb, fusions=[fusion("FLT3", "FLT3")])
+    assert (lesion.id, lesion.kind.value) == ("rearrangement:FLT3", "rearrangement")
+    assert classify([lesion], kb)[0].subtype_id == "BALL.NOS"

@@ -176,6 +176,16 @@ def _fusion_lesions(fusions: Sequence[Fusion], patterns: list, warnings: list[Wa
             ))
         exempt = {"read-through"} if f"{chosen[0]}::{chosen[1]}" in kb.local_fusions else set()
         trusted = [f for f in events if f.support_level != "low" and not set(f.flags) - exempt]
+        if chosen[0] == chosen[1]:  # FLT3::FLT3 (ITD), KMT2A::KMT2A (PTD): not a fusion of two genes
+            lesions.append(Lesion(
+                id=f"rearrangement:{chosen[0]}",
+                kind=LesionKind.REARRANGEMENT,
+                genes=(chosen[0],),
+                label=f"{chosen[0]} intragenic rearrangement (e.g. internal or partial tandem duplication)",
+                evidence=tuple(events),
+                confidence="high" if trusted else "low",
+            ))
+            continue
         isoform, product = _isoform(chosen, events, kb)
         label = f"{chosen[0]}::{chosen[1]}"
         if isoform:

@@ -79,14 +79,23 @@ def read_variants(path: Path, fmt: str = "vcf", **options) -> ReadResult:
     return _dispatch(VARIANT_READERS, Path(path), fmt, options)
 
 
-def read_fusions(path: Path, fmt: str | None = None, **options) -> ReadResult:
-    """Read fusion calls; the format is sniffed from the header unless ``fmt`` is given."""
+def read_fusions(path: Path, fmt: str | None = None, *, known_genes=None, **options) -> ReadResult:
+    """Read fusion calls; the format is sniffed from the header unless ``fmt`` is given.
+
+    ``known_genes`` (upper-case symbols) is offered to readers that can use it to resolve
+    ambiguous names (the generic TSV's single-hyphen ``ETV6-RUNX1``); others do not need it.
+    """
     path = Path(path)
     check_readable(path)
     if fmt is None:
         from .sniff import sniff_fusion_format
 
         fmt = sniff_fusion_format(path)
+    if known_genes is not None and fmt in FUSION_READERS:
+        import inspect
+
+        if "known_genes" in inspect.signature(_resolve(FUSION_READERS[fmt])).parameters:
+            options["known_genes"] = known_genes
     return _dispatch(FUSION_READERS, path, fmt, options)
 
 

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import gzip
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 from ..errors import InputFormatError
@@ -136,8 +136,12 @@ def resolve_columns(names: Sequence[str]) -> dict[str, int]:
     return found
 
 
-def read_fusion_tsv(path: Path, *, sample: str | None = None) -> ReadResult:
-    """Read a generic fusion table; ``sample`` keeps only that sample's rows when a sample column exists."""
+def read_fusion_tsv(path: Path, *, sample: str | None = None, known_genes: Collection[str] | None = None) -> ReadResult:
+    """Read a generic fusion table; ``sample`` keeps only that sample's rows when a sample column exists.
+
+    ``known_genes`` (upper-case symbols) lets a single-hyphen name such as ``ETV6-RUNX1`` be split
+    when exactly one split gives two known genes; without it such names are refused.
+    """
     path = Path(path)
     if path.stat().st_size == 0:
         raise InputFormatError(
@@ -146,7 +150,7 @@ def read_fusion_tsv(path: Path, *, sample: str | None = None) -> ReadResult:
     result = ReadResult(format=FORMAT)
     try:
         with open_text(path) as fh:
-            _read(fh, path, sample, result)
+            _read(fh, path, sample, result, known_genes)
     except (UnicodeDecodeError, gzip.BadGzipFile, EOFError) as exc:
         raise InputFormatError(
             path,
@@ -157,7 +161,7 @@ def read_fusion_tsv(path: Path, *, sample: str | None = None) -> ReadResult:
     return result
 
 
-def _read(fh, path: Path, wanted_sample: str | None, result: ReadResult) -> None:
+def _read(fh, path: Path, wanted_sample: str | None, result: ReadResult, known_genes=None) -> None:
     lines = enumerate(fh, start=1)
     header_no, columns, names = _find_header(lines, path)
     samples: list[str] = []
@@ -175,7 +179,7 @@ def _read(fh, path: Path, wanted_sample: str | None, result: ReadResult) -> None
         if wanted_sample is not None and "sample" in columns and row_sample != wanted_sample:
             other_sample += 1
             continue
-        fusion = _row_to_fusion(fields, columns, names, source, path, result.warnings)
+        fusion = _row_to_fusion(fields, columns, names, source, path, result.warnings, known_genes)
         if fusion is None:
             skipped += 1
         else:
@@ -220,7 +224,7 @@ def _header_hint(header: str) -> str:
     return f"accepted columns: {accepted}"
 
 
-def _row_to_fusion(fields, columns, names, source: SourceRef, path: Path, warnings: list[Warning]):
+def _row_to_fusion(fields, columns, names, source: SourceRef, path: Path, warnings: list[Warning], known_genes=None):
     """One row -> Fusion, or None (with a warning) when the row names no two partners."""
 
     def warn(text: str) -> None:
@@ -236,7 +240,7 @@ def _row_to_fusion(fields, columns, names, source: SourceRef, path: Path, warnin
     else:
         try:
             text = _cell(fields, columns["fusion"]) or ""
-            gene5, gene3 = parse_fusion_name(text, path=path, line=source.line)
+            gene5, gene3 = parse_fusion_name(text, path=path, line=source.line, known_genes=known_genes)
         except InputFormatError as exc:
             warnings.append(Warning(f"{exc}; row skipped", source))
             return None

@@ -18,7 +18,7 @@ ENTRY_TEMPLATE = "base.html.j2"
 CSS_PATH = Path("static") / "report.css"
 
 
-def _inline_css(templates_dir: Path):
+def inline_css(templates_dir: Path):
     """The template set's stylesheet, marked safe for a <style> element (it is ours, not input)."""
     from markupsafe import Markup
 
@@ -29,6 +29,22 @@ def _inline_css(templates_dir: Path):
         # "</style" would end the element early; CSS never needs "</".
         raise OutputError(f"{css_file}: stylesheet contains '</', which cannot be inlined in <style>")
     return Markup(css)
+
+
+def template_environment(templates_dir: Path):
+    """The Jinja environment of every leuk-annot page (sample report, `compare`): autoescaped and strict."""
+    import jinja2  # lazy: keeps CLI start-up fast
+
+    # autoescape=True, not select_autoescape(): the latter goes by extension and would leave
+    # "*.html.j2" unescaped. StrictUndefined turns a template typo into an error, not a blank.
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
 
 
 def render_html(
@@ -42,8 +58,6 @@ def render_html(
 
     ``created`` replaces the creation time shown in the header (for reproducible snapshots).
     """
-    import jinja2  # lazy: keeps CLI start-up fast
-
     if templates_dir is None:
         from ..knowledge.resources import default_templates_dir
 
@@ -52,16 +66,7 @@ def render_html(
     if not (templates_dir / ENTRY_TEMPLATE).is_file():
         raise OutputError(f"{templates_dir}: no {ENTRY_TEMPLATE}; is this a leuk-annot template folder?")
 
-    # autoescape=True, not select_autoescape(): the latter goes by extension and would leave
-    # "*.html.j2" unescaped. StrictUndefined turns a template typo into an error, not a blank.
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates_dir)),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
+    env = template_environment(templates_dir)
     ctx = build_context(result, kb, created=created)
-    ctx["css"] = _inline_css(templates_dir)
+    ctx["css"] = inline_css(templates_dir)
     return env.get_template(ENTRY_TEMPLATE).render(ctx=ctx)

@@ -57,7 +57,9 @@ first_output = Path(snakemake.output[0])
 first_output.parent.mkdir(parents=True, exist_ok=True)
 with tempfile.TemporaryDirectory(dir=first_output.parent, prefix=".leuk-annot.") as scratch:
     command = ["leuk-annot", "annotate", *args, "--sample-id", sample_id, "-o", scratch]
-    shell("{} {extra} {log}".format(shlex.join(command)))
+    # shell() formats its string with this script's variables: escape braces in the quoted paths.
+    quoted = shlex.join(command).replace("{", "{{").replace("}", "}}")
+    shell(quoted + " {extra} {log}")
     for key, target in snakemake.output.items():
         (produced,) = Path(scratch).glob(f"*{SUFFIXES[key]}")
         shutil.move(str(produced), target)
