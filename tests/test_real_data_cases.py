@@ -112,15 +112,16 @@ def truth_copy_number(real_data, chrom, start, end):
 
 
 @pytest.mark.parametrize("caller_file, floor", [
-    ("cnv/HCC2218_cnvkit-call.cns", 0.85),
-    ("cnv/HCC2218_facets_cncf.tsv", 0.85),
+    ("cnv/HCC2218_cnvkit-call.cns", 0.90),
+    ("cnv/HCC2218_facets_cncf.tsv", 0.90),
     ("cnv/HCC2218_purple.cnv.tsv", 0.35),
     ("cnv/HCC2218_titan.segs.tsv", 0.35),
 ])
 def test_hcc2218_gene_level_copy_number_agrees_with_the_truth_set(caller_file, floor, real_data, kb):
-    """Agreement = share of knowledge-base genes the truth set covers whose rounded copy number
-    matches the caller-derived gene call (measured: CNVkit and FACETS >= 0.85; PURPLE and TITAN
-    model ploidy differently from the truth set's caller and agree less)."""
+    """Agreement = share of the 147 knowledge-base genes the truth set covers whose rounded copy number
+    matches the caller-derived gene call. Measured 2026-11-23: CNVkit 140/147 (0.95), FACETS 137/147
+    (0.93), PURPLE 69/147 (0.47), TITAN 57/147 (0.39); PURPLE and TITAN fit a different ploidy from
+    the truth set's caller, so their segments disagree with it genome-wide, not just at genes."""
     segments = read_copy_number(real_data / caller_file).events
     profile = interpret_copy_number(segments, kb, "GRCh37").profile
     called = {g.gene: g.copy_number for g in profile.genes}  # non-neutral genes; the rest are 2
