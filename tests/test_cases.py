@@ -28,14 +28,33 @@ CASE_INPUTS = {
                              fusions=("test_data/cases/negative_control/NEG.fusions.tsv",)),
     "kmt2a_fusion_only": dict(fusions=("test_data/cases/kmt2a_fusion_only/KMT2A.fusions.tsv",)),
     "conflicting_drivers": dict(fusions=("test_data/cases/conflicting_drivers/CONFLICT.fusions.tsv",)),
+    "relapse_ph_t315i_very_early": dict(vcf="test_data/cases/demo/DEMO_REL.vcf",
+                                        fusions=("test_data/cases/demo/DEMO_REL.fusions.tsv",),
+                                        clinical="test_data/clinical/very_early_marrow.yaml"),
+    "etv6_runx1_late_subclonal_nt5c2": dict(
+        vcf="test_data/cases/etv6_runx1_late_subclonal_nt5c2/LATE_REL.vcf",
+        fusions=("test_data/cases/etv6_runx1_late_subclonal_nt5c2/LATE_REL.fusions.tsv",),
+        clinical="test_data/clinical/late_relapse.yaml"),
+    "nudt15_hom_germline": dict(vcf="test_data/cases/etv6_runx1_nt5c2/ETV_REL.vcf",
+                                germline="test_data/cases/nudt15_hom_germline/GERMLINE.vcf"),
+    "cd19_escape_after_cart": dict(vcf="test_data/cases/cd19_escape_after_cart/CD19_REL.vcf",
+                                   clinical="test_data/cases/cd19_escape_after_cart/clinical.yaml"),
+    "missing_dates": dict(vcf="test_data/cases/demo/DEMO_REL.vcf", clinical="test_data/clinical/missing_dates.yaml"),
+    "cnv_iamp21": dict(cnv=("test_data/cases/cnv_iamp21/sample.seg",), genome="GRCh38"),
+    "cnv_high_hyperdiploid": dict(cnv=("test_data/cases/cnv_high_hyperdiploid/sample.seg",), genome="GRCh38"),
+    "cnv_ikzf1plus_par1": dict(cnv=("test_data/cases/cnv_ikzf1plus_par1/sample.seg",), genome="GRCh38"),
+    "sv_bcr_abl1_manta": dict(sv=("test_data/sv/manta_somatic.grch38.vcf",)),
 }
 
 
 def run_case(name, kb, monkeypatch):
     monkeypatch.chdir(REPO)  # provenance paths stay relative, so goldens do not depend on the checkout
     spec = CASE_INPUTS[name]
-    inputs = SampleInputs(vcf=Path(spec["vcf"]) if "vcf" in spec else None,
-                          fusions=tuple(Path(f) for f in spec.get("fusions", ())))
+    optional = {key: Path(spec[key]) for key in ("vcf", "clinical", "germline") if key in spec}
+    inputs = SampleInputs(fusions=tuple(Path(f) for f in spec.get("fusions", ())),
+                          sv=tuple(Path(f) for f in spec.get("sv", ())),
+                          cnv=tuple(Path(f) for f in spec.get("cnv", ())),
+                          genome=spec.get("genome", "auto"), **optional)
     return annotate(inputs, kb, now=FIXED_NOW)
 
 
@@ -105,6 +124,71 @@ def test_competing_drivers_are_both_shown_as_conflicting(kb, monkeypatch):
     assert [c.status for c in result.subtypes] == ["conflicting", "conflicting"]
     assert {c.subtype_id for c in result.subtypes} == {"BALL.BCR_ABL1", "BALL.ETV6_RUNX1"}
     assert all("Competing defining lesions" in c.note for c in result.subtypes)
+
+
+def relapse_item(result, scheme):
+    return next(item for item in result.relapse.items if item.scheme == scheme)
+
+
+def test_ph_positive_very_early_relapse_with_t315i(kb, monkeypatch):
+    result = run_case("relapse_ph_t315i_very_early", kb, monkeypatch)
+    assert result.subtypes[0].subtype_id == "BALL.BCR_ABL1"
+    assert relapse_item(result, "BFM time to relapse").value == "very early"
+    assert relapse_item(result, "BFM strategic group").value == "S3/S4"
+    assert relapse_item(result, "High-risk relapse genetics").value.startswith("present: Ph+")
+    assert "ponatinib" in agents(result, "sensitivity") and "imatinib" in agents(result, "resistance")
+
+
+def test_etv6_runx1_late_relapse_with_subclonal_nt5c2(kb, monkeypatch):
+    result = run_case("etv6_runx1_late_subclonal_nt5c2", kb, monkeypatch)
+    assert result.subtypes[0].subtype_id == "BALL.ETV6_RUNX1"
+    assert relapse_item(result, "BFM time to relapse").value == "late"
+    nt5c2 = next(lesion for lesion in result.lesions if lesion.genes == ("NT5C2",))
+    assert nt5c2.clonality == "subclonal"
+    assert "M-NT5C2_SUBCLONAL-01" in {flag.id for flag in result.flags}
+    assert {"mercaptopurine", "thioguanine"} <= agents(result, "resistance")
+
+
+def test_nudt15_homozygous_germline_is_a_poor_metabolizer(kb, monkeypatch):
+    result = run_case("nudt15_hom_germline", kb, monkeypatch)
+    calls = {call.gene: call for call in result.pharmacogenomics.calls}
+    assert calls["NUDT15"].phenotype == "poor metabolizer" and calls["NUDT15"].sample_kind == "germline"
+    assert calls["TPMT"].phenotype == "normal metabolizer"
+    assert {rec.drug for rec in result.pharmacogenomics.recommendations} == {"mercaptopurine", "thioguanine"}
+
+
+def test_cd19_frameshift_after_car_t(kb, monkeypatch):
+    result = run_case("cd19_escape_after_cart", kb, monkeypatch)
+    cd19 = next(lesion for lesion in result.lesions if lesion.genes == ("CD19",))
+    assert cd19.consequence_class == "truncating" and "L-CD19-01" in {role.rule_id for role in cd19.roles}
+    assert {"blinatumomab", "tisagenlecleucel"} <= agents(result, "resistance")
+    assert "multiple" in relapse_item(result, "Refractory disease (criteria as specified by the project brief)").basis
+
+
+def test_clinical_file_with_missing_dates_is_not_assessable_not_guessed(kb, monkeypatch):
+    result = run_case("missing_dates", kb, monkeypatch)
+    timing = relapse_item(result, "BFM time to relapse")
+    assert (timing.assessable, timing.value) == (False, None)
+    assert "date_of" in timing.basis
+
+
+@pytest.mark.parametrize("name, subtype", [("cnv_iamp21", "BALL.IAMP21"), ("cnv_high_hyperdiploid", "BALL.HYPERDIPLOID"),
+                                           ("cnv_ikzf1plus_par1", "BALL.PH_LIKE_JAK_STAT")])
+def test_copy_number_cases(name, subtype, kb, monkeypatch):
+    result = run_case(name, kb, monkeypatch)
+    assert result.subtypes[0].subtype_id == subtype
+    assert result.copy_number is not None and result.copy_number.modal_number is not None
+
+
+def test_ikzf1plus_from_copy_number(kb, monkeypatch):
+    result = run_case("cnv_ikzf1plus_par1", kb, monkeypatch)
+    assert "M-IKZF1PLUS-01" in {flag.id for flag in result.flags}
+
+
+def test_manta_translocation_alone_makes_ph_positive(kb, monkeypatch):
+    result = run_case("sv_bcr_abl1_manta", kb, monkeypatch)
+    assert result.subtypes[0].subtype_id == "BALL.BCR_ABL1"
+    assert result.genome_build == "GRCh38"
 
 
 @pytest.mark.parametrize("name", sorted(CASE_INPUTS))

@@ -232,3 +232,12 @@ def test_same_gene_pair_is_an_intragenic_rearrangement_not_a_fusion(kb):
     (lesion,) = lesions_of(kb, fusions=[fusion("FLT3", "FLT3")])
     assert (lesion.id, lesion.kind.value) == ("rearrangement:FLT3", "rearrangement")
     assert classify([lesion], kb)[0].subtype_id == "BALL.NOS"
+
+
+def test_informational_flags_do_not_demote_but_artefact_flags_do(kb):
+    kept = lesions_of(kb, fusions=[fusion("BCR", "ABL1", flags=("somatic", "imprecise"))])
+    assert [x.confidence for x in kept] == ["high"]
+    demoted = derive_lesions([], [fusion("BCR", "ABL1", flags=("healthy-background",))], kb, None)
+    assert demoted.lesions == [] and len(demoted.low_confidence) == 1
+    igh = lesions_of(kb, fusions=[fusion("IGH", "CRLF2", flags=("intergenic",))])
+    assert [x.confidence for x in igh] == ["high"], "an enhancer hijack may break outside the gene"

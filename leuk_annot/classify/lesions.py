@@ -25,6 +25,14 @@ CONSEQUENCE_CLASSES: tuple[tuple[str, frozenset[str]], ...] = (
 )
 
 
+# Caller flags that mean "probably not a real driver fusion" (readers set them from the caller's own
+# annotations). Other flags are informational (somatic, imprecise, mate-missing, ...).
+DEMOTING_FLAGS = frozenset({
+    "read-through", "banned", "healthy-background", "paralog", "ambiguous", "artefact", "intergenic",
+    "orientation-unknown", "orientation-conflict", "not-fusion-gene",
+})
+
+
 def consequence_class(terms: Iterable[str]) -> str | None:
     """The most severe protein-level class among SO terms; None for silent/non-coding changes."""
     found = {part for term in terms for part in term.split("&")}
@@ -155,6 +163,7 @@ def _fusion_lesions(fusions: Sequence[Fusion], patterns: list, warnings: list[Wa
     Every caller row is kept as evidence. A reverse product reported alone (ABL1::BCR without
     BCR::ABL1) keeps its own name, so it never matches the forward rule, and is explained.
     """
+    loci = {g.symbol for g in kb.genes.values() if g.feature != "gene"}
     groups: dict[frozenset[str], list[Fusion]] = defaultdict(list)
     for fusion in fusions:
         groups[frozenset((fusion.gene5, fusion.gene3))].append(fusion)
@@ -175,7 +184,9 @@ def _fusion_lesions(fusions: Sequence[Fusion], patterns: list, warnings: list[Wa
                 events[0].source,
             ))
         exempt = {"read-through"} if f"{chosen[0]}::{chosen[1]}" in kb.local_fusions else set()
-        trusted = [f for f in events if f.support_level != "low" and not set(f.flags) - exempt]
+        if set(chosen) & loci:
+            exempt.add("intergenic")  # enhancer hijacks (IGH::CRLF2, IGH::DUX4) often break outside the gene
+        trusted = [f for f in events if f.support_level != "low" and not (set(f.flags) & DEMOTING_FLAGS) - exempt]
         if chosen[0] == chosen[1]:  # FLT3::FLT3 (ITD), KMT2A::KMT2A (PTD): not a fusion of two genes
             lesions.append(Lesion(
                 id=f"rearrangement:{chosen[0]}",

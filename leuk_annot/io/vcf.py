@@ -18,6 +18,12 @@ per line. What is used:
 htslib reports problems on the process's stderr; that stream is captured while a file is read, so
 its messages become warnings or part of one clear ``InputFormatError`` instead of noise
 (``htslib_quiet.py``). Records become variants in ``vcf_records.py``.
+
+With ``regions``, an indexed bgzipped VCF or a BCF is queried region by region; an unindexed text or
+gzipped VCF is pre-filtered on CHROM/POS so that cyvcf2 parses only the lines inside a region
+(``vcf_prefilter.py``), keeping their line numbers. Records outside the regions are then never
+parsed, so htslib's warnings about them (an undeclared contig or FILTER) are not reported, as with
+an indexed file.
 """
 
 from __future__ import annotations
@@ -37,6 +43,7 @@ from .htslib_quiet import htslib_warnings as _htslib_warnings
 from .vcf_build import decide_build as _decide_build
 from .vcf_header import VcfHeader as _Header
 from .vcf_header import scan_header as _scan_header
+from .vcf_prefilter import prefiltered as _prefiltered
 from .vcf_records import RecordReader as _RecordReader
 from .vcf_records import RegionIndex as _RegionIndex
 
@@ -80,9 +87,10 @@ def read_vcf(
             )
             result = ReadResult(format="vcf", sample=sample, genome_build=build, build_evidence=evidence)
             result.warnings.extend(build_warnings)
-            index = _index_path(path) if regions is not None else None
-            if index is not None and _can_query(vcf, path):
+            if regions is not None and _index_path(path) is not None and _can_query(vcf, path):
                 reader.read_indexed(vcf, stderr)
+            elif regions is not None and not is_bcf:
+                _read_prefiltered(path, header_lines, reader, stderr)
             else:
                 first_line = None if is_bcf else header_lines + 1
                 reader.read_stream(vcf, stderr, first_line)
@@ -109,6 +117,17 @@ def detect_vcf_build(path: Path, genome: str = "auto") -> tuple[str, str]:
         finally:
             vcf.close()
     return build, evidence
+
+
+def _read_prefiltered(path: Path, header_lines: int, reader: _RecordReader, stderr: _Stderr) -> None:
+    """Unindexed text with regions: cyvcf2 parses only the lines whose CHROM/POS lie in a region."""
+    assert reader.regions is not None
+    with _prefiltered(path, header_lines, reader.regions.merged) as kept:
+        vcf = _open(kept.path, stderr)
+        try:
+            reader.read_prefiltered(vcf, stderr, kept)
+        finally:
+            vcf.close()
 
 
 # --------------------------------------------------------------------------------------------

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..errors import InputFormatError
 from ..genome import normalize_chrom
@@ -12,6 +14,9 @@ from .base import Region
 from .consequence import AnnotationSchema
 from .htslib_quiet import Stderr
 from .vcf_depth import allele_fraction
+
+if TYPE_CHECKING:
+    from .vcf_prefilter import Prefiltered
 
 __all__ = ["RecordReader", "RegionIndex"]
 
@@ -54,6 +59,8 @@ class RecordReader:
 
     def __init__(self, *, path, header, sample, sample_index, include_filtered, regions):
         self.path = path
+        self._source_path = str(path)
+        self._strings: dict[str, str] = {}  # one copy of each chromosome, FILTER and gene string
         self.header = header
         self.sample = sample
         self.sample_index = sample_index
@@ -81,7 +88,17 @@ class RecordReader:
     # -- iteration ---------------------------------------------------------------------------
 
     def read_stream(self, vcf, stderr: Stderr, first_line: int | None) -> None:
-        line = first_line
+        """Every record in file order; line numbers count on from ``first_line`` (None for BCF)."""
+        self._read_records(vcf, stderr, itertools.count(first_line) if first_line is not None else None)
+
+    def read_prefiltered(self, vcf, stderr: Stderr, kept: Prefiltered) -> None:
+        """The records a pre-filter kept (``vcf`` reads its file); the rest count as outside the regions."""
+        self.stats["records"] += kept.skipped
+        self.stats["outside_regions"] += kept.skipped
+        self._read_records(vcf, stderr, iter(kept.lines))
+
+    def _read_records(self, vcf, stderr: Stderr, numbers: Iterator[int] | None) -> None:
+        line = next(numbers, None) if numbers is not None else None
         iterator = iter(vcf)
         while True:
             try:
@@ -92,13 +109,13 @@ class RecordReader:
                 raise self._record_error(stderr, line) from None
             self.stats["records"] += 1
             self._take(record, line)
-            if line is not None:
-                line += 1
+            if numbers is not None:
+                line = next(numbers, None)
         if stderr.errors():  # htslib may stop early on a damaged file without raising
             raise self._record_error(stderr, line)
         if self.stats["blank_lines"]:
             count = self.stats["blank_lines"]
-            self.warnings.append(Warning(f"{count} blank line(s) skipped", SourceRef(str(self.path))))
+            self.warnings.append(Warning(f"{count} blank line(s) skipped", SourceRef(self._source_path)))
 
     def read_indexed(self, vcf, stderr: Stderr) -> None:
         assert self.regions is not None
@@ -147,7 +164,7 @@ class RecordReader:
         if not raw_chrom:
             self.stats["blank_lines"] += 1
             return
-        chrom = normalize_chrom(raw_chrom)
+        chrom = self._shared(normalize_chrom(raw_chrom))
         pos = record.POS
         region_gene = None
         if self.regions is not None:
@@ -156,7 +173,7 @@ class RecordReader:
                 self.stats["outside_regions"] += 1
                 return
         filters = record.FILTERS
-        filter_text = ";".join(filters) if filters else "."
+        filter_text = self._shared(";".join(filters)) if filters else "."
         passed = filter_text in ("PASS", ".")
         ref = record.REF
         alts = record.ALT
@@ -178,22 +195,22 @@ class RecordReader:
                     continue
             if entries is None:
                 entries = self.annotation.entries(record) if self.annotation else []
-            self.kept.append(
-                self._variant(record, line, chrom, ref, alts, alt_index, filter_text, entries, region_gene)
-            )
+            site = _Site(raw_chrom, chrom, pos, ref, alts, filter_text, region_gene)
+            self.kept.append(self._variant(record, line, site, alt_index, entries))
             self.stats["kept"] += 1
 
-    def _variant(self, record, line, chrom, ref, alts, alt_index, filter_text, entries, region_gene):
+    def _variant(self, record, line, site: _Site, alt_index: int, entries) -> Variant:
+        ref, alts = site.ref, site.alts
         alt = alts[alt_index]
-        source = SourceRef(str(self.path), line, f"{record.CHROM}:{record.POS} {ref}>{alt}")
-        gene, consequence, hgvs_c, hgvs_p, transcript, kind = region_gene, (), None, None, None, "none"
+        source = SourceRef(self._source_path, line, f"{site.raw_chrom}:{site.pos} {ref}>{alt}")
+        gene, consequence, hgvs_c, hgvs_p, transcript, kind = site.region_gene, (), None, None, None, "none"
         if self.annotation is not None:
             kind = self.annotation.kind
-            own = self.annotation.for_allele(entries, record.POS, ref, alts, alt_index)
+            own = self.annotation.for_allele(entries, site.pos, ref, alts, alt_index)
             chosen = self.annotation.pick(own, self.regions.genes if self.regions else set())
             if chosen is not None:
                 called = self.annotation.describe(chosen)
-                gene = called.gene or region_gene
+                gene = self._shared(called.gene) if called.gene else site.region_gene
                 consequence, hgvs_c, hgvs_p, transcript = (
                     called.consequence,
                     called.hgvs_c,
@@ -202,12 +219,12 @@ class RecordReader:
                 )
         vaf, depth, alt_depth = allele_fraction(record, ref, alts, alt_index, self.sample_index, self.info_af_per_alt)
         return Variant(
-            chrom=chrom,
-            pos=record.POS,
+            chrom=site.chrom,
+            pos=site.pos,
             ref=ref,
             alt=alt,
             source=source,
-            filter=filter_text,
+            filter=site.filter_text,
             gene=gene,
             consequence=consequence,
             hgvs_c=hgvs_c,
@@ -219,6 +236,22 @@ class RecordReader:
             annotation=kind,
             sample=self.sample,
         )
+
+    def _shared(self, text: str) -> str:
+        """The first equal string seen: thousands of variants then share one copy."""
+        return self._strings.setdefault(text, text)
+
+
+class _Site(NamedTuple):
+    """What all ALT alleles of one record share."""
+
+    raw_chrom: str
+    chrom: str
+    pos: int
+    ref: str
+    alts: list[str]
+    filter_text: str
+    region_gene: str | None
 
 
 def _is_structural(alt: str) -> bool:

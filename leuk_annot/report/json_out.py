@@ -22,6 +22,8 @@ from ..model import (
     GeneDeletion,
     Lesion,
     LesionRole,
+    Pharmacogenomics,
+    RelapseAssessment,
     SourceRef,
     StructuralVariant,
     SubtypeCall,
@@ -247,7 +249,9 @@ def lesion_dict(lesion: Lesion, defining_ids: frozenset[str]) -> dict[str, Any]:
         "label": lesion.label,
         "hgvs_c": lesion.hgvs_c,
         "hgvs_p": lesion.hgvs_p,
+        "isoform": lesion.isoform,
         "vaf": _float(lesion.vaf),
+        "clonality": lesion.clonality,
         "role": lesion_role(lesion, defining_ids),
         "roles": [_role_dict(r) for r in lesion.roles],
         "hotspot_id": lesion.hotspot_id,
@@ -289,6 +293,56 @@ def _therapy_dict(link: TherapyLink) -> dict[str, Any]:
     }
 
 
+def pharmacogenomics_dict(pgx: Pharmacogenomics | None) -> dict[str, Any] | None:
+    """TPMT/NUDT15 genotype calls and CPIC dosing; null when no VCF could be genotyped."""
+    if pgx is None:
+        return None
+    return {
+        "method": pgx.method,
+        "calls": [
+            {
+                "gene": c.gene,
+                "diplotype": c.diplotype,
+                "phenotype": c.phenotype,
+                "observations": list(c.observations),
+                "sample_kind": c.sample_kind,
+                "caveats": list(c.caveats),
+            }
+            for c in pgx.calls
+        ],
+        "recommendations": [
+            {
+                "drug": r.drug,
+                "phenotypes": r.phenotypes,
+                "recommendation": r.recommendation,
+                "strength": r.strength,
+                "citations": list(r.citations),
+                "guideline": r.guideline,
+            }
+            for r in pgx.recommendations
+        ],
+    }
+
+
+def relapse_dict(relapse: RelapseAssessment | None) -> dict[str, Any] | None:
+    """Relapse-risk items (timing, risk groups, ...), each assessable or saying what is missing."""
+    if relapse is None:
+        return None
+    return {
+        "clinical_file": relapse.clinical_file,
+        "items": [
+            {
+                "scheme": i.scheme,
+                "value": i.value,
+                "assessable": i.assessable,
+                "basis": i.basis,
+                "citations": list(i.citations),
+            }
+            for i in relapse.items
+        ],
+    }
+
+
 def result_dict(result: AnnotationResult) -> dict[str, Any]:
     """The JSON document as plain Python data (dicts, lists, str, int, float, bool, None)."""
     defining = defining_lesion_ids(result.subtypes)
@@ -316,6 +370,8 @@ def result_dict(result: AnnotationResult) -> dict[str, Any]:
             ],
             "policy": result.prognosis.policy,
         },
+        "relapse": relapse_dict(result.relapse),
+        "pharmacogenomics": pharmacogenomics_dict(result.pharmacogenomics),
         "flags": [
             {"id": f.id, "text": f.text, "citations": list(f.citations), "lesion_ids": list(f.lesion_ids)}
             for f in result.flags
