@@ -10,7 +10,7 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import GenomeBuildError
+from .errors import GenomeBuildError, UnknownFormatError
 from .genome import normalize_build
 from .io import ReadResult, Region, read_copy_number, read_fusions, read_structural_variants, read_variants
 from .model import CopyNumberSegment, Fusion, InputFile, StructuralVariant, Variant, Warning
@@ -41,7 +41,12 @@ def read_sample(inputs, kb) -> SampleEvidence:
 
     if inputs.vcf is not None:
         path = Path(inputs.vcf)
+        from .io.sv_vcf import sniff_sv_vcf
         from .io.vcf import detect_vcf_build
+
+        if sniff_sv_vcf(path):
+            raise UnknownFormatError(path, None, "this is a structural-variant VCF (breakend/symbolic alleles), "
+                                     "not a small-variant VCF", "pass it with --sv")
 
         out.build, out.build_evidence = detect_vcf_build(path, inputs.genome)
         result = read_variants(path, tumor_id=inputs.tumor_id, include_filtered=inputs.include_filtered,

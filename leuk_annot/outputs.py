@@ -16,8 +16,11 @@ def safe_file_stem(sample_id: str) -> str:
     return stem or "sample"
 
 
-def write_atomically(outdir: Path, files: dict[str, str]) -> None:
-    """Write every file to a temporary name, then rename: a failed run leaves nothing partial."""
+def write_atomically(outdir: Path, files: dict[str, str | bytes]) -> None:
+    """Write every file to a temporary name, then rename: a failed run leaves nothing partial.
+
+    ``str`` contents are written as UTF-8 text, ``bytes`` (the PDF) as they are.
+    """
     temps: list[tuple[Path, Path]] = []
     mode = 0o666 & ~_current_umask()  # mkstemp creates 0600; reports should be readable like any file
     try:
@@ -25,8 +28,12 @@ def write_atomically(outdir: Path, files: dict[str, str]) -> None:
         for name, text in files.items():
             fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=outdir)
             temps.append((Path(tmp), outdir / name))
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
+            if isinstance(text, bytes):
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(text)
+            else:
+                with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                    handle.write(text)
             os.chmod(tmp, mode)
         for tmp, final in temps:
             os.replace(tmp, final)

@@ -80,7 +80,29 @@ def collect_flags(lesions: Sequence[Lesion], kb, assessed: Collection[str] = ())
             flags.append(Flag(rule.id, rule.flag, rule.citations, tuple(by_rule[rule.id])))
     for marker, support in evaluate_markers(lesions, kb, assessed):
         flags.append(Flag(marker.id, marker.flag, marker.citations, tuple(sorted(support))))
+    flags.extend(pediatric_target_flags(lesions, kb))
     return tuple(flags)
+
+
+def pediatric_target_flags(lesions: Sequence[Lesion], kb) -> list[Flag]:
+    """One RMTL-<target> flag per paediatric-list target hit by a high-confidence lesion.
+
+    A lesion hits a target when its kind is one the target lists and one of its genes is a target
+    gene; a fusion therefore counts through either partner only for targets that list fusions.
+    """
+    flags = []
+    for target in kb.pediatric_targets:
+        hits = tuple(
+            lesion.id for lesion in lesions
+            if lesion.confidence == "high" and lesion.kind in target.lesion_kinds
+            and set(lesion.genes) & set(target.genes)
+        )
+        if hits:
+            text = (f"{target.target} is on the {target.list} ({target.list_version}): paediatric investigation "
+                    "of agents directed at this target is expected under the FDARA 2017 amendments to PREA, "
+                    "although listing alone does not mandate a study")
+            flags.append(Flag(f"RMTL-{target.target}", text, target.citations, hits))
+    return flags
 
 
 def evaluate_markers(lesions: Sequence[Lesion], kb, assessed: Collection[str] = ()) -> list:

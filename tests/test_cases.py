@@ -172,8 +172,11 @@ def test_clinical_file_with_missing_dates_is_not_assessable_not_guessed(kb, monk
     assert "date_of" in timing.basis
 
 
-@pytest.mark.parametrize("name, subtype", [("cnv_iamp21", "BALL.IAMP21"), ("cnv_high_hyperdiploid", "BALL.HYPERDIPLOID"),
-                                           ("cnv_ikzf1plus_par1", "BALL.PH_LIKE_JAK_STAT")])
+@pytest.mark.parametrize("name, subtype", [
+    ("cnv_iamp21", "BALL.IAMP21"),
+    ("cnv_high_hyperdiploid", "BALL.HYPERDIPLOID"),
+    ("cnv_ikzf1plus_par1", "BALL.PH_LIKE_JAK_STAT"),
+])
 def test_copy_number_cases(name, subtype, kb, monkeypatch):
     result = run_case(name, kb, monkeypatch)
     assert result.subtypes[0].subtype_id == subtype

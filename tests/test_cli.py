@@ -32,11 +32,12 @@ def test_python_dash_m_runs_the_cli():
     assert proc.returncode == 0 and proc.stdout.strip() == __version__
 
 
-def test_demo_writes_three_reports(tmp_path, capsys):
+def test_demo_writes_the_reports(tmp_path, capsys):
     status, _, err = run([DEMO_VCF, "--fusions", DEMO_FUSIONS, "-o", tmp_path], capsys)
     assert status == ExitStatus.OK, err
     names = sorted(p.name for p in tmp_path.iterdir())
-    assert names == ["DEMO_REL_T.leuk-annot.html", "DEMO_REL_T.leuk-annot.json", "DEMO_REL_T.leuk-annot.tsv"]
+    assert names == ["DEMO_REL_T.leuk-annot.html", "DEMO_REL_T.leuk-annot.json", "DEMO_REL_T.leuk-annot.tsv",
+                     "DEMO_REL_T.leuk-annot_mqc.tsv"]
     doc = json.loads((tmp_path / "DEMO_REL_T.leuk-annot.json").read_text())
     assert doc["subtypes"][0]["rule_id"] == "R-BALL-BCR_ABL1-01"
     mode = (tmp_path / "DEMO_REL_T.leuk-annot.html").stat().st_mode & 0o777
@@ -182,3 +183,15 @@ def test_formats_lists_the_registered_readers(capsys):
     status, out, _ = run(["formats"], capsys)
     assert status == 0
     assert "variants\tvcf" in out and "fusions\ttsv" in out
+
+
+def test_sv_vcf_passed_as_the_small_variant_input_is_named(capsys, tmp_path):
+    status, _, err = run([CASES / ".." / "sv" / "manta_somatic.grch38.vcf", "-o", tmp_path / "out"], capsys)
+    assert status == ExitStatus.UNKNOWN_FORMAT
+    assert "structural-variant VCF" in err and "--sv" in err
+
+
+def test_fusion_table_passed_as_sv_is_named(capsys, tmp_path):
+    status, _, err = run(["--sv", DEMO_FUSIONS, "-o", tmp_path / "out"], capsys)
+    assert status in (ExitStatus.UNKNOWN_FORMAT, ExitStatus.INPUT_ERROR)
+    assert "--fusions" in err and not (tmp_path / "out").exists()

@@ -126,7 +126,9 @@ def test_single_hyphen_with_two_readings_is_still_refused():
         parse_fusion_name("A-B-C", known_genes={"A", "B-C", "A-B", "C"})
 
 
-@pytest.mark.parametrize("segment, locus", [("IGHJ6", "IGH"), ("IGHV3-23", "IGH"), ("TRBC1", "TRB"), ("IGKV1-5", "IGK")])
+@pytest.mark.parametrize("segment, locus", [
+    ("IGHJ6", "IGH"), ("IGHV3-23", "IGH"), ("TRBC1", "TRB"), ("IGKV1-5", "IGK"),
+])
 def test_antigen_receptor_segments_stand_for_their_locus(segment, locus):
     aliases = {"IGH": "IGH", "TRB": "TRB", "IGK": "IGK"}
     assert normalize_gene(segment, aliases) == locus

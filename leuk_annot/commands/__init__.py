@@ -3,5 +3,5 @@
 Modules here import heavy libraries inside their handlers only, so building the parser stays fast.
 """
 
-COMMANDS = ("annotate", "cohort", "db", "formats")
+COMMANDS = ("annotate", "compare", "cohort", "db", "formats")
 """Subcommand names, each a module ``leuk_annot.commands.<name>`` (in --help order)."""

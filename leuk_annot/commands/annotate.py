@@ -34,6 +34,8 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
     ann.add_argument("--include-filtered", action="store_true", help="keep records whose FILTER is not PASS")
     ann.add_argument("-o", "--outdir", type=Path, default=Path("."), help="output directory (default: .)")
     ann.add_argument("--templates", type=Path, help="report template directory (default: the bundled one)")
+    ann.add_argument("--pdf", action="store_true",
+                     help="also write <prefix>.leuk-annot.pdf, printed by headless Chromium (Debian package chromium)")
     ann.set_defaults(handler=run)
 
 
@@ -58,6 +60,9 @@ def run(args: argparse.Namespace) -> int:
                   "or several; "
                   "see leuk-annot annotate --help")
         return ExitStatus.USAGE
+    from ..report.pdf import find_chromium, html_to_pdf
+
+    chromium = find_chromium() if args.pdf else None  # a missing browser fails before the work, not after
     kb = load_knowledge(args.db)
     inputs = SampleInputs(vcf=args.vcf, fusions=tuple(args.fusions), sv=tuple(args.sv), cnv=tuple(args.cnv),
                           purity=args.purity, ploidy=args.ploidy, sample_id=args.sample_id, tumor_id=args.tumor_id,
@@ -65,12 +70,16 @@ def run(args: argparse.Namespace) -> int:
                           germline_sample=args.germline_sample, clinical=args.clinical)
     result = annotate(inputs, kb)
     prefix = safe_file_stem(result.sample_id)
-    outputs = {
+    html = render_html(result, kb, args.templates)
+    outputs: dict[str, str | bytes] = {
         f"{prefix}.leuk-annot.json": to_json(result),
         f"{prefix}.leuk-annot.tsv": to_tsv(result),
-        f"{prefix}.leuk-annot.html": render_html(result, kb, args.templates),
+        f"{prefix}.leuk-annot.html": html,
         f"{prefix}{FILE_SUFFIX}": to_multiqc_tsv(result),
     }
+    if chromium is not None:
+        # Printed before anything is written, so a Chromium failure leaves no partial output.
+        outputs[f"{prefix}.leuk-annot.pdf"] = html_to_pdf(html, chromium)
     write_atomically(args.outdir, outputs)
     call = result.subtypes[0]
     log.info("%s: %s (%s confidence); %d lesion(s); reports in %s", result.sample_id, call.name,

@@ -29,7 +29,9 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
                     "OUTDIR/cohort_summary.tsv and .html. Columns: sample_id, vcf, fusions (';'-separated), sv "
                     "(';'-separated), tumor_id (';'-separated to annotate several samples of one multi-sample "
                     "VCF), genome; relative paths are resolved against the samplesheet's folder. A failing "
-                    "sample does not stop the others; the summary lists it with its exit code and error.",
+                    "sample does not stop the others; the summary lists it with its exit code and error. A rerun "
+                    "only redoes samples whose inputs changed: after upgrading leuk-annot or its database, add "
+                    "--snakemake-args --forceall.",
     )
     coh.add_argument("samples", type=Path, help="samplesheet (TSV with a header line)")
     coh.add_argument("-o", "--outdir", type=Path, required=True, help="output directory (Snakemake's working dir)")

@@ -22,8 +22,8 @@ its messages become warnings or part of one clear ``InputFormatError`` instead o
 With ``regions``, an indexed bgzipped VCF or a BCF is queried region by region; an unindexed text or
 gzipped VCF is pre-filtered on CHROM/POS so that cyvcf2 parses only the lines inside a region
 (``vcf_prefilter.py``), keeping their line numbers. Records outside the regions are then never
-parsed, so htslib's warnings about them (an undeclared contig or FILTER) are not reported, as with
-an indexed file.
+parsed (as with an indexed file): a malformed record there is not reported, nor is an htslib warning
+only such a record would raise (an undeclared FILTER or INFO tag; undeclared contigs still are).
 """
 
 from __future__ import annotations

@@ -21,6 +21,7 @@ from .records import (
     KnowledgeBase,
     LesionRule,
     Marker,
+    PediatricTarget,
     PgxAllele,
     Pharmacogene,
     PharmacogeneTable,
@@ -111,6 +112,9 @@ def _load_cached(db_dir: Path) -> KnowledgeBase:
     exon_rows = _checked_tsv(db_dir, files, "exons", checker)
     centromere_rows = _checked_tsv(db_dir, files, "centromeres", checker)
     cytoband_rows = _checked_tsv(db_dir, files, "cytobands", checker)
+    pediatric_doc = _yaml(db_dir / files["pediatric_targets"]) if "pediatric_targets" in files else []
+    checker.check("pediatric_targets.schema.json", pediatric_doc,
+                  files.get("pediatric_targets", "pediatric_targets.yaml"))
 
     kb = KnowledgeBase(
         path=str(db_dir),
@@ -136,6 +140,7 @@ def _load_cached(db_dir: Path) -> KnowledgeBase:
         exons=tuple(_exon(row) for row in exon_rows),
         centromeres=_centromeres(centromere_rows),
         cytobands=tuple(_cytoband(row) for row in cytoband_rows),
+        pediatric_targets=tuple(_pediatric_target(d) for d in pediatric_doc),
         relapse_schemes=tuple(_relapse_scheme(d) for d in relapse_doc),
         pharmacogenes=_pharmacogenes(pgx_doc) if pgx_doc is not None else None,
     )
@@ -336,6 +341,20 @@ def _marker(doc: dict) -> Marker:
         risk_not_applied_in=tuple(doc.get("risk_not_applied_in", ())),
         requires=tuple(doc.get("requires", ())),
         note=doc.get("note"),
+    )
+
+
+def _pediatric_target(doc: dict) -> PediatricTarget:
+    return PediatricTarget(
+        target=doc["target"],
+        genes=tuple(doc["genes"]),
+        lesion_kinds=tuple(doc["lesion_kinds"]),
+        list=doc["list"],
+        list_version=doc["list_version"],
+        note=" ".join(doc["note"].split()),
+        source=" ".join(doc["source"].split()),
+        citations=tuple(doc["citations"]),
+        last_reviewed=str(doc["last_reviewed"]),
     )
 
 

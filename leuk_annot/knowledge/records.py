@@ -129,6 +129,21 @@ class Marker:
 
 
 @dataclass(frozen=True)
+class PediatricTarget:
+    """A target on the FDA paediatric molecular target list that lesions in ``genes`` can hit."""
+
+    target: str
+    genes: tuple[str, ...]
+    lesion_kinds: tuple[str, ...]  # LesionKind values; "fusion" lets a fusion count through either partner
+    list: str
+    list_version: str
+    note: str
+    source: str  # what was verified, and where
+    citations: tuple[str, ...]
+    last_reviewed: str
+
+
+@dataclass(frozen=True)
 class ExonBoundary:
     """Where RNA fusion junctions fall: the last base of a 5' exon or the first base of a 3' exon."""
 
@@ -282,3 +297,4 @@ class KnowledgeBase:
     exons: tuple[Exon, ...] = ()
     centromeres: Mapping[str, Mapping[str, tuple[int, int]]] = field(default_factory=dict)  # build -> chrom -> span
     cytobands: tuple[Cytoband, ...] = ()
+    pediatric_targets: tuple[PediatricTarget, ...] = ()  # pediatric_targets.yaml

@@ -126,8 +126,20 @@ def check_cross_references(kb, where: str) -> None:
     if kb.pharmacogenes is not None:
         _check_pharmacogenes(kb, cite_check, problems)
     _check_relapse_schemes(kb, cite_check, problems)
+    _check_pediatric_targets(kb, cite_check, problems)
     if problems:
         raise KnowledgeBaseError(f"{where}: {len(problems)} integrity problem(s):\n" + "\n".join(problems))
+
+
+def _check_pediatric_targets(kb, cite_check, problems: list[str]) -> None:
+    """pediatric_targets.yaml: targets unique, genes in genes.tsv, citation keys known."""
+    file = "pediatric_targets.yaml"
+    _unique([t.target for t in kb.pediatric_targets], "paediatric target", problems)
+    for target in kb.pediatric_targets:
+        cite_check(target.target, target.citations, file)
+        for gene in target.genes:
+            if gene not in kb.genes:
+                problems.append(f"{file}: {target.target}.genes: {gene!r} is not in genes.tsv")
 
 
 def _check_relapse_schemes(kb, cite_check, problems: list[str]) -> None:

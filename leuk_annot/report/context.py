@@ -10,6 +10,7 @@ from typing import Any
 
 from ..knowledge.records import KnowledgeBase
 from ..model import AnnotationResult, Fusion, Lesion, StructuralVariant, SubtypeCall, TherapyLink, Variant
+from .board_view import critical_flags, pharmacogenomics_view, relapse_headline, relapse_items, vaf_view
 from .copy_number_view import copy_number_view
 from .filters import (
     MISSING,
@@ -61,6 +62,7 @@ class _Builder:
         self.lesions = {lesion.id: lesion for lesion in (*result.lesions, *result.low_confidence)}
         self.subtype_names = {c.subtype_id: c.name for c in result.subtypes}
         self.defining = defining_lesion_ids(result.subtypes)
+        self.actionable_order: list[dict[str, Any]] = []  # set by summary(); therapies() follows it
 
     def lesion_label(self, lesion_id: str) -> str:
         lesion = self.lesions.get(lesion_id)
@@ -103,6 +105,7 @@ class _Builder:
                 "name": primary.name,
                 "icc_name": primary.icc_name,
                 "class": text_or_missing(primary.subtype_class),
+                "has_class": bool(primary.subtype_class),
                 "lineage": primary.lineage,
                 "confidence": primary.confidence,
                 "rule_id": text_or_missing(primary.rule_id),
@@ -124,6 +127,7 @@ class _Builder:
             }
             for f in prog.basis
         ]
+        self.actionable_order = self.actionable()  # after basis: citations are numbered in page order
         return {
             "primary": primary_view,
             "no_primary_text": self.no_primary_text(),
@@ -131,15 +135,10 @@ class _Builder:
             "risk": risk_view(prog.risk),
             "risk_basis": basis,
             "risk_policy": prog.policy,
-            "actionable": self.actionable(),
-            "flags": [
-                {
-                    "text": f.text,
-                    "lesions": ", ".join(self.lesion_label(i) for i in f.lesion_ids),
-                    "refs": self.cites.refs(f.citations),
-                }
-                for f in self.result.flags
-            ],
+            "actionable": self.actionable_order,
+            # critical["other"] are the flags outside the three critical kinds, listed under the card
+            "critical": critical_flags(self.result, self.cites, self.lesion_label),
+            "relapse_items": relapse_headline(self.result),
             "not_assessed": [
                 {"topic": a.topic, "reason": a.reason} for a in self.result.assessments if not a.assessed
             ],
@@ -239,6 +238,9 @@ class _Builder:
             "hgvs_p": text_or_missing(short_hgvs_p(lesion.hgvs_p)),
             "hgvs_p_full": lesion.hgvs_p or "",
             "vaf": vaf_percent(lesion.vaf),
+            "vaf_sort": "" if lesion.vaf is None else f"{lesion.vaf:.4f}",
+            "clonality": _clonality(lesion.clonality),
+            "isoform": lesion.isoform if lesion.isoform and lesion.isoform not in lesion.label else "",
             "confidence": lesion.confidence,
             "headline_role": headline or "",
             "roles": roles,
@@ -251,34 +253,35 @@ class _Builder:
         return [self._lesion_row(lesion) for lesion in self.result.lesions]
 
     def therapies(self) -> list[dict[str, Any]]:
-        """Two groups, sensitivity then resistance; rows by evidence level (A first), then agent."""
+        """One row per therapy link, grouped by the lesion (or subtype) it hangs on, in summary order;
+        within a group sensitivity first, then evidence level (A first) and agent."""
+        rank = {g["label"]: i for i, g in enumerate(self.actionable_order)}
         ordered = sorted(
             self.result.therapies,
-            key=lambda t: (_LEVEL_ORDER.get(t.evidence_level, 9), t.agent, t.therapy_id),
+            key=lambda t: (
+                rank.get(self._group_label(t), len(rank)),
+                t.response != "sensitivity",
+                _LEVEL_ORDER.get(t.evidence_level, 9),
+                t.agent,
+                t.therapy_id,
+            ),
         )
-        groups = []
-        for response, heading in (
-            ("sensitivity", "Predicted sensitivity"),
-            ("resistance", "Predicted resistance"),
-        ):
-            rows = [
-                {
-                    "id": t.therapy_id,
-                    "agent": t.agent,
-                    "response_label": _RESPONSE_LABEL[response],
-                    "lesions": ", ".join(self.lesion_label(i) for i in t.lesion_ids) or MISSING,
-                    "subtypes": ", ".join(self.subtype_names.get(s, s) for s in t.subtype_ids) or MISSING,
-                    "level": t.evidence_level,
-                    "tier": t.tier,
-                    "context": t.context,
-                    "last_reviewed": t.last_reviewed,
-                    "refs": self.cites.refs(t.citations),
-                }
-                for t in ordered
-                if t.response == response
-            ]
-            groups.append({"response": response, "heading": heading, "rows": rows})
-        return groups
+        return [
+            {
+                "id": t.therapy_id,
+                "group": self._group_label(t),
+                "agent": t.agent,
+                "response": t.response,
+                "response_label": _RESPONSE_LABEL.get(t.response, t.response),
+                "subtypes": ", ".join(self.subtype_names.get(s, s) for s in t.subtype_ids) or MISSING,
+                "level": t.evidence_level,
+                "tier": t.tier,
+                "context": t.context,
+                "last_reviewed": t.last_reviewed,
+                "refs": self.cites.refs(t.citations),
+            }
+            for t in ordered
+        ]
 
     def relapse(self) -> list[dict[str, Any]]:
         rows = []
@@ -289,6 +292,8 @@ class _Builder:
                     {
                         "label": lesion.label,
                         "vaf": vaf_percent(lesion.vaf),
+                        "vaf_sort": "" if lesion.vaf is None else f"{lesion.vaf:.4f}",
+                        "clonality": _clonality(lesion.clonality),
                         "confidence": lesion.confidence,
                         "roles": "; ".join(dict.fromkeys(r.role for r in relapse_roles)),
                         "rule_ids": ", ".join(dict.fromkeys(r.rule_id for r in relapse_roles)),
@@ -304,6 +309,21 @@ class _Builder:
             row = self._lesion_row(lesion)
             row["reason"] = _low_confidence_reason(lesion)
             rows.append(row)
+        return rows
+
+    def filtered(self) -> list[dict[str, Any]]:
+        """Lesions kept although a record failed its caller's FILTER (only with --include-filtered)."""
+        rows = []
+        for lesion in self.result.lesions:
+            failed = [
+                e.filter
+                for e in lesion.evidence
+                if isinstance(e, (Variant, StructuralVariant)) and e.filter not in ("PASS", ".")
+            ]
+            if failed:
+                row = self._lesion_row(lesion)
+                row["reason"] = "FILTER " + ", ".join(dict.fromkeys(failed))
+                rows.append(row)
         return rows
 
     def assessments(self) -> dict[str, Any]:
@@ -322,6 +342,23 @@ class _Builder:
     def warnings(self) -> list[dict[str, Any]]:
         return [{"message": w.message, "source": source_view(w.source)} for w in self.result.warnings]
 
+    def methods(self) -> list[dict[str, str]]:
+        """How each part of the report was derived, in section order (texts come from the result)."""
+        out = [
+            {"topic": "Subtype", "text": "Knowledge-base rules (annotation_db) evaluated on the lesions; "
+             "each call names its rule id. Low-confidence events never define a subtype."},
+            {"topic": "Risk", "text": self.result.prognosis.policy},
+            {"topic": "Therapy links", "text": "Curated knowledge-base links with AMP/ASCO/CAP evidence "
+             "levels (A-D) and tiers (I-II); each link is cited."},
+            {"topic": "Clonality", "text": "From the VAF and tumour purity (--purity, or the marrow blast "
+             "fraction from a clinical file); not assessed without either."},
+        ]
+        if self.result.copy_number is not None:
+            out.append({"topic": "Copy number", "text": self.result.copy_number.method})
+        if self.result.pharmacogenomics is not None:
+            out.append({"topic": "Pharmacogenomics", "text": self.result.pharmacogenomics.method})
+        return out
+
     def provenance(self, created: str | None) -> dict[str, Any]:
         prov = self.result.provenance
         return {
@@ -339,6 +376,10 @@ class _Builder:
         }
 
 
+def _clonality(value: str | None) -> str:
+    return value if value else "not assessed"
+
+
 def build_context(
     result: AnnotationResult, kb: KnowledgeBase, *, created: str | None = None
 ) -> dict[str, Any]:
@@ -350,9 +391,11 @@ def build_context(
     summary = b.summary()
     subtypes = b.subtypes()
     lesions = b.lesions_table()
-    copy_number = copy_number_view(result, b.cites)
+    vaf = vaf_view(result)
     therapies = b.therapies()
-    relapse = b.relapse()
+    relapse = {"risk": relapse_items(result, b.cites), "lesions": b.relapse()}
+    pharmacogenomics = pharmacogenomics_view(result, b.cites)
+    copy_number = copy_number_view(result, b.cites)
     low_confidence = b.low_confidence()
     return {
         "title": f"leuk-annot report: {result.sample_id}",
@@ -361,12 +404,16 @@ def build_context(
         "summary": summary,
         "subtypes": subtypes,
         "lesions": lesions,
-        "copy_number": copy_number,
+        "vaf": vaf,
         "therapies": therapies,
         "relapse": relapse,
+        "pharmacogenomics": pharmacogenomics,
+        "copy_number": copy_number,
         "low_confidence": low_confidence,
+        "filtered": b.filtered(),
         "assessments": b.assessments(),
         "warnings": b.warnings(),
         "provenance": b.provenance(created),
+        "methods": b.methods(),
         "citations": b.cites.listing(),
     }

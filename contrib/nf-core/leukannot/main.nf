@@ -26,8 +26,9 @@ process LEUKANNOT {
     def args = task.ext.args ?: ''
     def prefix = task.ext.prefix ?: "${meta.id}"
     def vcf_arg = vcf ? "$vcf" : ''
-    def fusion_args = fusions ? fusions.collect { "--fusions $it" }.join(' ') : ''
-    def sv_args = sv ? sv.collect { "--sv $it" }.join(' ') : ''
+    // [x].flatten(): one file arrives as a Path (itself Iterable over its name parts), several as a List
+    def fusion_args = fusions ? [fusions].flatten().collect { "--fusions $it" }.join(' ') : ''
+    def sv_args = sv ? [sv].flatten().collect { "--sv $it" }.join(' ') : ''
     """
     leuk-annot annotate \\
         $vcf_arg \\

@@ -10,6 +10,8 @@ from pathlib import Path
 
 from snakemake.shell import shell
 
+snakemake = globals()["snakemake"]  # injected by Snakemake's script preamble (named here for linters)
+
 # Output keys and the file each is taken from (leuk-annot names its files <sample>.<suffix>).
 SUFFIXES = {
     "html": ".leuk-annot.html",
