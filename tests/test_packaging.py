@@ -32,6 +32,9 @@ def test_wheel_contains_the_knowledge_base_and_templates(wheel):
     assert "leuk_annot/_data/annotation_db/schema/rules.schema.json" in names
     assert "leuk_annot/_data/report_templates/base.html.j2" in names
     assert "leuk_annot/report/result.schema.json" in names
+    assert "leuk_annot/workflow/Snakefile" in names
+    assert "leuk_annot/_data/report_templates/cohort.html.j2" in names
+    assert "leuk_annot/io/clinical.schema.json" in names
 
 
 def test_installed_wheel_annotates_the_demo_from_anywhere(wheel, tmp_path):

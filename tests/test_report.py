@@ -6,7 +6,9 @@ renderers only, not the annotation logic (that is what the golden end-to-end cas
 
 from __future__ import annotations
 
+import base64
 import copy
+import hashlib
 import json
 import re
 from pathlib import Path
@@ -302,7 +304,8 @@ def test_to_json_validates_against_schema_and_round_trips(result):
     validate_result_json(doc)
     assert list(doc) == [
         "schema_version", "sample", "genome_build", "subtypes", "lesions", "low_confidence_lesions",
-        "therapies", "prognosis", "flags", "warnings", "assessments", "provenance",
+        "copy_number", "therapies", "prognosis", "relapse", "pharmacogenomics", "flags", "warnings",
+        "assessments", "provenance",
     ]  # fmt: skip
     assert doc["schema_version"] == "1.0"
     assert doc["sample"] == {"id": result.sample_id}
@@ -464,7 +467,13 @@ def test_html_is_self_contained(html):
     assert not re.search(r"""\bsrc\s*=\s*["']?\s*(https?:)?//""", html, re.I)
     assert not re.search(r"""<link\b[^>]*\bhref\s*=\s*["']?\s*(https?:)?//""", html, re.I)
     assert not re.search(r"@import|url\(\s*['\"]?(https?:)?//", html, re.I)
-    assert "<link" not in html and "<script" not in html  # no stylesheets or scripts to fetch
+    assert "<link" not in html  # no stylesheets to fetch
+    # one script only: ours, inline (no src), allowed by the page's Content-Security-Policy by hash
+    assert len(re.findall(r"<script\b", html)) == 1
+    script = re.search(r"<script>(.*?)</script>\s*</body>", html, re.S).group(1)
+    digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+    csp = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">', html).group(1)
+    assert "default-src 'none'" in csp and f"script-src 'sha256-{digest}'" in csp
     assert re.search(r"<style>\s*/\* report_templates/static/report\.css", html)  # CSS inlined
     assert "@media print" in html
 
@@ -653,4 +662,5 @@ def test_html_without_primary_names_the_conflict(result, kb):
     conflicting = replace(result, subtypes=tuple(replace(c, status="conflicting") for c in result.subtypes))
     html = render_html(conflicting, kb)
     assert re.search(r'id="primary-subtype">No single subtype: 2 conflicting calls<', html)
-    assert re.search(r'id="header-subtype">No single subtype: 2 conflicting calls<', html)
+    others = html[html.index('aria-label="Further subtype calls"') : html.index('id="risk"')]
+    assert others.count(">conflicting</span>") == 2
