@@ -11,6 +11,7 @@ import copy
 import hashlib
 import json
 import re
+from html import unescape
 from pathlib import Path
 
 import jinja2
@@ -472,7 +473,7 @@ def test_html_is_self_contained(html):
     assert len(re.findall(r"<script\b", html)) == 1
     script = re.search(r"<script>(.*?)</script>\s*</body>", html, re.S).group(1)
     digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
-    csp = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">', html).group(1)
+    csp = unescape(re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">', html).group(1))
     assert "default-src 'none'" in csp and f"script-src 'sha256-{digest}'" in csp
     assert re.search(r"<style>\s*/\* report_templates/static/report\.css", html)  # CSS inlined
     assert "@media print" in html
@@ -664,3 +665,219 @@ def test_html_without_primary_names_the_conflict(result, kb):
     assert re.search(r'id="primary-subtype">No single subtype: 2 conflicting calls<', html)
     others = html[html.index('aria-label="Further subtype calls"') : html.index('id="risk"')]
     assert others.count(">conflicting</span>") == 2
+
+
+# -- tumour-board parts: pharmacogenomics, relapse risk, clonality, critical flags, VAF plot, PDF ---
+
+
+def _board(result):
+    """The fixture result with the newer parts filled in (pharmacogenomics, relapse, isoform, clonality)."""
+    from dataclasses import replace
+
+    from leuk_annot.model import DosingRecommendation, PharmacogeneCall, Pharmacogenomics, RelapseAssessment, RiskItem
+
+    fusion, t315i = result.lesions[:2]
+    lesions = (replace(fusion, isoform="e1a2"), replace(t315i, clonality="subclonal"), *result.lesions[2:])
+    pgx = Pharmacogenomics(
+        calls=(
+            PharmacogeneCall("TPMT", "*1/*3A", "intermediate metabolizer", ("TPMT c.719A>G heterozygous",), "tumour",
+                             (f"confirm on germline DNA {XSS}",)),
+            PharmacogeneCall("NUDT15", None, "indeterminate", (), "tumour", ()),
+        ),
+        recommendations=(
+            DosingRecommendation("mercaptopurine", "TPMT IM / NUDT15 indeterminate", "start at 30-80% of the dose",
+                                 "Strong", ("meyer2013",), "CPIC thiopurines 2018; https://cpicpgx.org/x/"),
+        ),
+        method="genotyped at the KB sites",
+    )
+    relapse = RelapseAssessment(
+        items=(
+            RiskItem("BFM time to relapse", "very early", True, "diagnosis 2024-01-01, relapse 2025-01-01",
+                     ("who2022",)),
+            RiskItem("BFM strategic group", None, False, "not assessable: no relapse site"),
+        ),
+        clinical_file="/data/P1.clinical.yaml",
+    )
+    flags = (
+        *result.flags,
+        Flag("L-CD19-01", "CD19 truncating variant: risk of resistance to blinatumomab and CD19 CAR-T"),
+        Flag("M-LOWHYPO-01", "Low hypodiploid: offer germline TP53 testing"),
+    )
+    return replace(result, lesions=lesions, pharmacogenomics=pgx, relapse=relapse, flags=flags)
+
+
+def test_to_json_carries_pharmacogenomics_relapse_isoform_and_clonality(result):
+    doc = json.loads(to_json(_board(result)))
+    validate_result_json(doc)
+    fusion, t315i = doc["lesions"][:2]
+    assert (fusion["isoform"], fusion["clonality"]) == ("e1a2", None)
+    assert (t315i["isoform"], t315i["clonality"]) == (None, "subclonal")
+    assert list(fusion).index("isoform") == list(fusion).index("hgvs_p") + 1
+    pgx = doc["pharmacogenomics"]
+    assert pgx["calls"][0] == {
+        "gene": "TPMT", "diplotype": "*1/*3A", "phenotype": "intermediate metabolizer",
+        "observations": ["TPMT c.719A>G heterozygous"], "sample_kind": "tumour",
+        "caveats": [f"confirm on germline DNA {XSS}"],
+    }  # fmt: skip
+    assert pgx["recommendations"][0]["citations"] == ["meyer2013"] and pgx["recommendations"][0]["strength"] == "Strong"
+    assert doc["relapse"]["clinical_file"] == "/data/P1.clinical.yaml"
+    assert doc["relapse"]["items"][1] == {
+        "scheme": "BFM strategic group", "value": None, "assessable": False,
+        "basis": "not assessable: no relapse site", "citations": [],
+    }  # fmt: skip
+    plain = json.loads(to_json(result))
+    assert plain["pharmacogenomics"] is None and plain["relapse"] is None
+
+
+@pytest.mark.parametrize(
+    "path, bad",
+    [
+        (("pharmacogenomics", "calls", 0, "sample_kind"), "blood"),
+        (("relapse", "items", 0, "assessable"), "yes"),
+        (("lesions", 1, "clonality"), "mostly"),
+    ],
+)
+def test_schema_rejects_bad_new_values(result, path, bad):
+    doc = json.loads(to_json(_board(result)))
+    node = doc
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = bad
+    with pytest.raises(jsonschema.ValidationError):
+        validate_result_json(doc)
+
+
+def test_tsv_has_isoform_and_clonality_columns(result):
+    lines = to_tsv(_board(result)).splitlines()
+    col = {name: i for i, name in enumerate(lines[0].split("\t"))}
+    fusion, t315i = (line.split("\t") for line in lines[1:3])
+    assert fusion[col["isoform"]] == "e1a2" and t315i[col["clonality"]] == "subclonal"
+    assert fusion[col["clonality"]] == ""
+
+
+def test_critical_flags_are_sorted_into_the_three_kinds(result, kb):
+    summary = build_context(_board(result), kb)["summary"]
+    kinds = {k["kind"]: k for k in summary["critical"]["kinds"]}
+    assert [k["label"] for k in summary["critical"]["kinds"]] == [
+        "Germline testing", "PGx dosing", "Immunotherapy escape"]  # fmt: skip
+    assert [e["text"] for e in kinds["germline"]["entries"]] == ["Low hypodiploid: offer germline TP53 testing"]
+    assert "blinatumomab" in kinds["immunotherapy"]["entries"][0]["text"]
+    pgx = [e["text"] for e in kinds["pgx"]["entries"]]
+    assert pgx[0] == "TPMT *1/*3A: intermediate metabolizer — adjust thiopurine starting dose"
+    assert pgx[1] == "NUDT15: indeterminate — genotype before thiopurines"
+    assert "confirm on a germline sample" in pgx[2]
+    assert [f["text"] for f in summary["critical"]["other"]] == ["Consider ponatinib"]
+    empty = {k["kind"]: k for k in build_context(result, kb)["summary"]["critical"]["kinds"]}
+    assert empty["germline"]["entries"] == [] and empty["germline"]["none_text"] == "None raised."
+    assert empty["pgx"]["none_text"].startswith("Not assessed")
+
+
+def test_html_pharmacogenomics_relapse_and_clonality(result, kb):
+    html = render_html(_board(result), kb)
+    pgx = html[html.index('<section id="pharmacogenomics"') : html.index('<section id="copy-number"')]
+    assert "*1/*3A" in pgx and "intermediate metabolizer" in pgx
+    assert f"confirm on germline DNA {XSS}" not in pgx and "confirm on germline DNA &lt;script&gt;" in pgx
+    dosing = pgx[pgx.index('id="pgx-dosing-table"') :]
+    assert '<th scope="row">mercaptopurine</th>' in dosing
+    assert '<a class="guideline-link" href="https://cpicpgx.org/x/"' in dosing  # printed by the print CSS
+    assert re.search(r'href="#cite-\d+"', dosing)  # CPIC citation numbered
+    relapse = html[html.index('<section id="relapse"') : html.index('<section id="pharmacogenomics"')]
+    assert "very early" in relapse and "Not assessable" in relapse and "P1.clinical.yaml" in relapse
+    assert "subclonal" in relapse
+    summary = html[html.index('<section id="summary"') : html.index('<section id="subtypes"')]
+    assert "BFM time to relapse: <strong>very early</strong>" in summary
+    assert re.search(r'id="critical-pgx">\s*<dt>PGx dosing <span class="flag-label">Action</span>', summary)
+
+
+def test_vaf_plot_has_one_labelled_dot_per_sequence_variant(result, kb):
+    from leuk_annot.report.vaf_plot import VafPoint, vaf_plot
+
+    html = render_html(_board(result), kb)
+    svg = re.search(r'<svg[^>]*id="vaf-plot".*?</svg>', html, re.S).group(0)
+    assert '<title id="vaf-plot-title">' in svg and '<desc id="vaf-plot-desc">' in svg
+    assert svg.count('<g class="dot">') == 1  # ABL1 p.T315I; the NT5C2 variant is low confidence
+    assert "ABL1 p.T315I: VAF 12.3%, subclonal" in svg
+    assert 'class="half-line"' in svg and 'stroke-dasharray="6 4"' in svg
+    plot = vaf_plot([VafPoint(f"G {XSS}", 0.5, "clonal"), VafPoint("H", 0.2, "subclonal"), VafPoint("I", None, None)])
+    assert "<script" not in plot and "G &lt;script&gt;" in plot
+    dots = plot[plot.index('<g class="dots"') :]
+    assert dots.count("<circle") == 1 and dots.count("<polygon") == 1  # shape carries clonality
+    assert "no VAF" in dots and dots.count('<g class="dot">') == 2
+    assert "No sequence variants." in vaf_plot([])
+
+
+def test_therapies_are_grouped_by_lesion_in_summary_order(result, kb):
+    ctx = build_context(result, kb)
+    groups = [row["group"] for row in ctx["therapies"]]
+    summary_order = [g["label"] for g in ctx["summary"]["actionable"]]
+    assert list(dict.fromkeys(groups)) == [g for g in summary_order if g in groups]
+    first = [row for row in ctx["therapies"] if row["group"] == groups[0]]
+    assert [r["response"] for r in first] == sorted((r["response"] for r in first), key=lambda x: x != "sensitivity")
+
+
+def test_tables_are_interactive_and_script_has_no_closing_tag_sequence(html):
+    assert len(re.findall(r'<table id="[^"]+" class="[^"]*\binteractive\b', html)) >= 6
+    js = (Path(__file__).resolve().parents[1] / "report_templates" / "static" / "report.js").read_text()
+    assert "</" not in js and "aria-sort" in js
+
+
+def test_custom_script_with_closing_tag_is_refused(result, kb, tmp_path):
+    from leuk_annot.errors import OutputError
+
+    (tmp_path / "static").mkdir()
+    (tmp_path / "base.html.j2").write_text("{{ ctx.title }}", encoding="utf-8")
+    (tmp_path / "static" / "report.js").write_text("x = '</script><b>';", encoding="utf-8")
+    with pytest.raises(OutputError, match=r"report\.js: script contains '</'"):
+        render_html(result, kb, tmp_path)
+
+
+def test_write_atomically_writes_bytes_and_text(tmp_path):
+    from leuk_annot.outputs import write_atomically
+
+    write_atomically(tmp_path, {"a.txt": "é\n", "b.pdf": b"%PDF-1.4\x00\xff"})
+    assert (tmp_path / "a.txt").read_text(encoding="utf-8") == "é\n"
+    assert (tmp_path / "b.pdf").read_bytes() == b"%PDF-1.4\x00\xff"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "b.pdf"]
+
+
+def test_find_chromium_missing_is_a_clear_output_error(monkeypatch, tmp_path):
+    from leuk_annot.errors import OutputError
+    from leuk_annot.report import pdf
+
+    monkeypatch.setattr(pdf.shutil, "which", lambda name: None)
+    monkeypatch.setattr(pdf, "DEFAULT_CHROMIUM", tmp_path / "no-chromium")
+    with pytest.raises(OutputError, match=r"--pdf needs Chromium.*apt-get install chromium"):
+        pdf.find_chromium()
+
+
+def test_html_to_pdf_reports_a_failing_browser(tmp_path):
+    from leuk_annot.errors import OutputError
+    from leuk_annot.report.pdf import html_to_pdf
+
+    fake = tmp_path / "chromium"
+    fake.write_text("#!/bin/sh\necho 'cannot open display' >&2\nexit 3\n")
+    fake.chmod(0o755)
+    with pytest.raises(OutputError, match=r"failed to print the report \(exit 3\): cannot open display"):
+        html_to_pdf("<p>x</p>", fake)
+
+
+def test_annotate_pdf_failure_leaves_no_partial_output(monkeypatch, tmp_path, capsys):
+    from conftest import CASES
+
+    from leuk_annot import cli
+    from leuk_annot.errors import ExitStatus, OutputError
+    from leuk_annot.report import pdf
+
+    monkeypatch.setattr(pdf, "find_chromium", lambda: Path("/usr/bin/chromium"))
+
+    def broken(html, chromium=None, **_):
+        raise OutputError("--pdf: chromium failed to print the report (exit 1): boom")
+
+    monkeypatch.setattr(pdf, "html_to_pdf", broken)
+    out = tmp_path / "out"
+    demo = CASES / "demo"
+    status = cli.main(["annotate", str(demo / "DEMO_REL.vcf"), "--fusions", str(demo / "DEMO_REL.fusions.tsv"),
+                       "-o", str(out), "--pdf"])
+    assert status == ExitStatus.OUTPUT_ERROR
+    assert "boom" in capsys.readouterr().err
+    assert not out.exists() or list(out.iterdir()) == []  # not even the HTML, JSON or TSV

@@ -48,7 +48,7 @@ from pathlib import Path
 from ..errors import InputFormatError
 from ..model import Fusion
 from .base import ReadResult
-from .caller_table import Row, parse_breakpoint, read_rows, whole_number
+from .caller_table import CallerTable, Point, Row, fusion_from_row, read_caller_table, read_total
 
 __all__ = ["SUPPORT_LEVELS", "TYPE_FLAGS", "read_arriba"]
 
@@ -64,6 +64,14 @@ TYPE_FLAGS: dict[str, str] = {"read-through": "read-through", "non-canonical-spl
 
 REQUIRED = ("gene1", "gene2", "breakpoint1", "breakpoint2", "type", "split_reads1", "split_reads2",
             "discordant_mates", "confidence")
+READS = ("split_reads1", "split_reads2", "discordant_mates")
+TABLE = CallerTable(
+    FORMAT,
+    "Arriba fusions.tsv",
+    REQUIRED,
+    breakpoints=(Point(("breakpoint1",), "breakpoint1"), Point(("breakpoint2",), "breakpoint2")),
+    reads=READS,
+)
 _CANDIDATE = re.compile(r"^(?P<gene>[^()]+?)(?:\((?P<dist>\d+)\))?$")
 _DISCARDED = re.compile(r"\.discarded\.tsv(\.gz)?$", re.IGNORECASE)
 
@@ -76,16 +84,7 @@ def read_arriba(path: Path) -> ReadResult:
             path, None, "this is Arriba's fusions.discarded.tsv: calls Arriba rejected as artefacts, not evidence",
             "pass the fusions.tsv written next to it (Arriba option -o)",
         )
-    result = ReadResult(format=FORMAT)
-    stats: dict[str, int] = {}
-    for row in read_rows(path, label="Arriba fusions.tsv", required=REQUIRED, warnings=result.warnings, stats=stats):
-        fusion = _row_to_fusion(row)
-        if fusion is None:
-            stats["skipped"] += 1
-        else:
-            result.events.append(fusion)
-    result.stats = {"rows": stats["rows"], "fusions": len(result.events), "skipped": stats["skipped"]}
-    return result
+    return read_caller_table(path, TABLE, _row_to_fusion)
 
 
 def _row_to_fusion(row: Row) -> Fusion | None:
@@ -109,18 +108,15 @@ def _row_to_fusion(row: Row) -> Fusion | None:
         detail.append(f"reading_frame={row.get('reading_frame')}")
     if tags:
         detail.append(f"tags={tags}")
-    counts = [whole_number(row, column) for column in ("split_reads1", "split_reads2", "discordant_mates")]
-    return Fusion(
-        gene5=genes[0],
-        gene3=genes[1],
-        caller=FORMAT,
-        source=row.source,
-        breakpoint5=parse_breakpoint(row, row.get("breakpoint1"), "breakpoint1"),
-        breakpoint3=parse_breakpoint(row, row.get("breakpoint2"), "breakpoint2"),
-        supporting_reads=None if None in counts else sum(counts),
+    return fusion_from_row(
+        row,
+        TABLE,
+        genes[0],
+        genes[1],
+        supporting_reads=read_total(row, *READS),  # counts warn before breakpoints
         support_level=SUPPORT_LEVELS.get((confidence or "").lower(), "unknown"),
         caller_confidence=";".join(detail) if confidence or len(detail) > 1 else None,
-        flags=tuple(flags),
+        flags=flags,
     )
 
 

@@ -1,32 +1,44 @@
 """Row and cell helpers shared by the native fusion-caller readers (one header, then one row per call).
 
-Each caller module declares its columns and its own meaning of them; this module only does what
-they all do alike: find the header, refuse a wrong one with the columns seen, skip short rows with
-a located warning, and turn cells into checked breakpoints and read counts.
+Each caller module declares its columns and its own meaning of them (a ``CallerTable``: required
+columns, breakpoint and read columns) plus a row -> Fusion function for what only it does; this
+module does what they all do alike: find the header, refuse a wrong one with the columns seen, skip
+short rows with a located warning, turn cells into checked breakpoints, read counts and scores, and
+build the Fusion and the ReadResult.
 """
 
 from __future__ import annotations
 
 import csv
 import gzip
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputFormatError
 from ..genome import CONTIG_LENGTHS, normalize_chrom
-from ..model import SourceRef, Warning
-from .sniff import open_text
+from ..model import Fusion, SourceRef, Warning
+from ..normalize import parse_fusion_name
+from .base import ReadResult
+from .cells import to_float, whole
+from .signatures import open_text
 
 __all__ = [
     "MISSING",
     "Row",
+    "Point",
+    "CallerTable",
     "read_rows",
+    "read_caller_table",
+    "fusion_from_row",
     "breakpoint",
     "parse_breakpoint",
     "whole_number",
+    "decimal",
     "read_total",
+    "score_level",
     "first_candidate",
+    "split_fusion_name",
 ]
 
 MISSING = frozenset({"", ".", "-", "na", "n/a", "nan", "none", "null"})
@@ -172,14 +184,23 @@ def whole_number(row: Row, column: str) -> int | None:
     value = row.get(column)
     if value is None:
         return None
-    try:
-        number = float(value)
-    except ValueError:
-        number = -1.0
-    if number < 0 or not number.is_integer():
+    number = whole(value)
+    if number is None:
         row.warn(f"{column} {value!r} is not a whole number of reads; left unknown")
+    return number
+
+
+def decimal(row: Row, column: str, *, between: tuple[float, float] | None = None) -> float | None:
+    """A numeric cell (a score, a probability), optionally within ``between``; otherwise a warning and None."""
+    value = row.get(column)
+    if value is None:
         return None
-    return int(number)
+    number = to_float(value)
+    if number is None or (between is not None and not between[0] <= number <= between[1]):
+        bounds = f" between {between[0]:g} and {between[1]:g}" if between is not None else ""
+        row.warn(f"{column} {value!r} is not a number{bounds}; left unknown")
+        return None
+    return number
 
 
 def read_total(row: Row, *columns: str) -> int | None:
@@ -198,3 +219,109 @@ def first_candidate(value: str) -> tuple[str, bool]:
     if len(parts) > 1:
         return parts[0], True
     return (parts[0] if parts else value.strip()), False
+
+
+def score_level(score: float | None, flags: Sequence[str], *, high: float, low_below: float) -> str:
+    """A caller's score -> support level: unknown without one; low when flagged or below ``low_below``;
+    high from ``high``; medium between."""
+    if score is None:
+        return "unknown"
+    if flags or score < low_below:
+        return "low"
+    return "high" if score >= high else "medium"
+
+
+def split_fusion_name(row: Row, text: str) -> tuple[str, str] | None:
+    """``5GENE:3GENE`` (``::``, ``--`` accepted) -> the partners; an unreadable name warns and gives None."""
+    try:
+        return parse_fusion_name(text, path=row.path, line=row.line)
+    except InputFormatError as exc:
+        row.warnings.append(Warning(f"{exc}; row skipped", row.source))
+        return None
+
+
+@dataclass(frozen=True)
+class Point:
+    """Where one breakpoint sits: a ``CHROM:POS[:STRAND]`` column, or a chromosome and a position column."""
+
+    columns: tuple[str, ...]
+    what: str  # how warnings name it
+
+    def read(self, row: Row) -> str | None:
+        if len(self.columns) == 1:
+            return parse_breakpoint(row, row.get(self.columns[0]), self.what)
+        chrom, pos = self.columns
+        return breakpoint(row, row.get(chrom), row.get(pos), self.what)
+
+
+@dataclass(frozen=True)
+class CallerTable:
+    """One caller's table: reader key, what users call the file, and which columns mean what."""
+
+    format: str
+    label: str
+    required: tuple[str, ...]
+    breakpoints: tuple[Point, Point] | None = None  # 5', 3'; None: the table has no genomic breakpoints
+    reads: tuple[str, ...] = ()  # whole-number columns summed into supporting_reads (all must be known)
+    delimiter: str = "\t"
+    sample_column: str | None = None  # one distinct value in it becomes the result's sample
+
+
+def read_caller_table(path: Path, table: CallerTable, to_fusion: Callable[[Row], Fusion | None]) -> ReadResult:
+    """Read every row with ``to_fusion`` (None = skipped, after its warning) into a ReadResult."""
+    path = Path(path)
+    result = ReadResult(format=table.format)
+    stats: dict[str, int] = {}
+    samples: list[str] = []
+    rows = read_rows(
+        path, label=table.label, required=table.required, warnings=result.warnings, delimiter=table.delimiter,
+        stats=stats,
+    )
+    for row in rows:
+        sample = row.get(table.sample_column) if table.sample_column else None
+        if sample is not None and sample not in samples:
+            samples.append(sample)
+        fusion = to_fusion(row)
+        if fusion is None:
+            stats["skipped"] += 1
+        else:
+            result.events.append(fusion)
+    result.sample = samples[0] if len(samples) == 1 else None
+    result.stats = {"rows": stats["rows"], "fusions": len(result.events), "skipped": stats["skipped"]}
+    return result
+
+
+_FROM_COLUMNS = object()
+
+
+def fusion_from_row(
+    row: Row,
+    table: CallerTable,
+    gene5: str,
+    gene3: str,
+    *,
+    breakpoints: tuple[str | None, str | None] | None = None,
+    supporting_reads: int | None | object = _FROM_COLUMNS,
+    support_level: str = "unknown",
+    caller_confidence: str | None = None,
+    flags: Sequence[str] = (),
+) -> Fusion:
+    """The Fusion of one row: breakpoints from ``table.breakpoints`` and then reads from ``table.reads``
+    (in that order, so their warnings are too), unless given; the caller's judgement as given."""
+    if breakpoints is None and table.breakpoints is not None:
+        breakpoints = (table.breakpoints[0].read(row), table.breakpoints[1].read(row))
+    if supporting_reads is _FROM_COLUMNS:
+        supporting_reads = read_total(row, *table.reads) if table.reads else None
+    breakpoint5, breakpoint3 = breakpoints or (None, None)
+    return Fusion(
+        gene5=gene5,
+        gene3=gene3,
+        caller=table.format,
+        source=row.source,
+        breakpoint5=breakpoint5,
+        breakpoint3=breakpoint3,
+        supporting_reads=supporting_reads,
+        support_level=support_level,
+        caller_confidence=caller_confidence,
+        flags=tuple(flags),
+    )

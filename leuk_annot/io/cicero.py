@@ -28,7 +28,7 @@ from pathlib import Path
 
 from ..model import Fusion
 from .base import ReadResult
-from .caller_table import Row, breakpoint, first_candidate, read_rows, read_total
+from .caller_table import CallerTable, Point, Row, first_candidate, fusion_from_row, read_caller_table
 
 __all__ = ["read_cicero"]
 
@@ -40,25 +40,19 @@ REQUIRED = ("geneA", "chrA", "posA", "geneB", "chrB", "posB", "readsA", "readsB"
 # the rest that pass, RT to read-throughs; "bad" events fail its read/repeat/score filters.
 _LEVEL_OF_RATING = {"HQ": "high", "LQ": "low", "RT": "low", "BAD": "low"}
 
+TABLE = CallerTable(
+    FORMAT,
+    LABEL,
+    REQUIRED,
+    breakpoints=(Point(("chrA", "posA"), "5' breakpoint (posA)"), Point(("chrB", "posB"), "3' breakpoint (posB)")),
+    reads=("readsA", "readsB"),
+    sample_column="sample",
+)
+
 
 def read_cicero(path: Path) -> ReadResult:
     """Read CICERO final fusions; multi-gene cells keep the first gene, flagged ``intergenic``."""
-    path = Path(path)
-    result = ReadResult(format=FORMAT)
-    stats: dict[str, int] = {}
-    samples: list[str] = []
-    for row in read_rows(path, label=LABEL, required=REQUIRED, warnings=result.warnings, stats=stats):
-        sample = row.get("sample")
-        if sample is not None and sample not in samples:
-            samples.append(sample)
-        fusion = _row_to_fusion(row)
-        if fusion is None:
-            stats["skipped"] += 1
-        else:
-            result.events.append(fusion)
-    result.sample = samples[0] if len(samples) == 1 else None
-    result.stats = {"rows": stats["rows"], "fusions": len(result.events), "skipped": stats["skipped"]}
-    return result
+    return read_caller_table(path, TABLE, _row_to_fusion)
 
 
 def _row_to_fusion(row: Row) -> Fusion | None:
@@ -80,15 +74,12 @@ def _row_to_fusion(row: Row) -> Fusion | None:
     if (row.cells.get("sv_ort") or "").strip() == "?":
         flags.append("orientation-unknown")
     confidence = ";".join(part for part in (rating, None if medal is None else f"medal={medal}") if part)
-    return Fusion(
-        gene5=gene5,
-        gene3=gene3,
-        caller=FORMAT,
-        source=row.source,
-        breakpoint5=breakpoint(row, row.get("chrA"), row.get("posA"), "5' breakpoint (posA)"),
-        breakpoint3=breakpoint(row, row.get("chrB"), row.get("posB"), "3' breakpoint (posB)"),
-        supporting_reads=read_total(row, "readsA", "readsB"),
+    return fusion_from_row(
+        row,
+        TABLE,
+        gene5,
+        gene3,
         support_level=_LEVEL_OF_RATING.get((rating or "").upper(), "unknown"),
         caller_confidence=confidence or None,
-        flags=tuple(flags),
+        flags=flags,
     )

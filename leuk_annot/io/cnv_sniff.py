@@ -1,10 +1,10 @@
 """Recognise a copy-number file's format from declared header signatures, reading at most 50 lines.
 
-Signatures are data, as in ``sniff.py`` (whose ``Signature``, ``head_lines`` and ``header_line`` are
-reused): each names a format, a priority and a test on the first lines. Producers with their own
-column names come first; the generic SEG, whose column names are not enforced and is recognised by
-position only, comes last. Files that are not copy-number calls (small-variant or SV VCFs, fusion
-tables) are refused with a pointer to the right option instead of being misread.
+Signatures are data, matched by the engine in ``signatures.py`` (shared with ``sniff.py``): each
+names a format, a priority and a test on the first lines. Producers with their own column names
+come first; the generic SEG, whose column names are not enforced and is recognised by position
+only, comes last. Files that are not copy-number calls (small-variant or SV VCFs, fusion tables)
+are refused with a pointer to the right option instead of being misread.
 """
 
 from __future__ import annotations
@@ -13,19 +13,18 @@ import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from ..errors import InputFormatError, UnknownFormatError
 from . import CNV_READERS
-from .cnv_table import column_key
-from .sniff import FUSION_SIGNATURES, Signature, head_lines, header_line
+from .cells import is_number
+from .cnv_table import META_PREFIXES, column_key
+from .signatures import InputKind, Signature, by_priority, describe, sniff_format
+from .sniff import FUSION_SIGNATURES
 
 __all__ = ["CNV_SIGNATURES", "sniff_cnv_format", "describe_cnv_signatures"]
-
-_META = ("##", "@", "#track", "track ", "#type=")
 
 
 def _table_header(lines: Sequence[str]) -> list[str]:
     """Column names of the first line that is not blank, ``##``/``@`` meta or an IGV track line."""
-    header = next((line for line in lines if line.strip() and not line.startswith(_META)), "")
+    header = next((line for line in lines if line.strip() and not line.startswith(META_PREFIXES)), "")
     return [column_key(name) for name in header.split("\t")] if header else []
 
 
@@ -87,30 +86,29 @@ def _small_variant_vcf(lines: Sequence[str]) -> bool:
 
 
 # --- generic SEG -------------------------------------------------------------------------------
-def _number(text: str) -> bool:
-    try:
-        float(text.strip().strip('"'))
-    except ValueError:
-        return False
-    return True
-
-
 def _generic_seg(lines: Sequence[str]) -> bool:
     """5-7 columns, numeric start/end in columns 3-4 and a numeric (or NA) last column."""
-    rows = [line.split("\t") for line in lines if line.strip() and not line.startswith(_META + ("#",))]
-    data = [row for row in rows if len(row) >= 4 and _number(row[2]) and _number(row[3])]
+    rows = [line.split("\t") for line in lines if line.strip() and not line.startswith(META_PREFIXES + ("#",))]
+    data = [row for row in rows if len(row) >= 4 and is_number(row[2]) and is_number(row[3])]
     if not data or not 5 <= len(data[0]) <= 7:
         return False
     last = data[0][-1].strip().strip('"')
-    return _number(last) or last.upper() in ("NA", "NAN", "")
+    return is_number(last) or last.upper() in ("NA", "NAN", "")
 
 
 # --- fusion tables passed as --cnv ---------------------------------------------------------------
 def _fusion_label(lines: Sequence[str]) -> str | None:
-    for sig in sorted(FUSION_SIGNATURES.values(), key=lambda s: -s.priority):
+    for sig in by_priority(FUSION_SIGNATURES):
         if not sig.redirect and sig.match(lines):
             return sig.label
     return None
+
+
+def _redirect_text(sig: Signature, lines: Sequence[str]) -> str:
+    """A fusion table is named by its producer; other refusals read as declared."""
+    if sig.format == "fusion-table":
+        return f"this looks like a fusion table ({_fusion_label(lines)}), not copy-number calls"
+    return sig.redirect or ""
 
 
 _SIGNATURES = (
@@ -199,15 +197,21 @@ CNV_SIGNATURES: dict[str, Signature] = {sig.format: sig for sig in _SIGNATURES}
 """Name -> signature. Add a format here and in ``io.CNV_READERS``; priority orders the tries. The names of
 the refusing signatures differ from every reader key, so a ``formats`` listing can merge them safely."""
 
-_REDIRECT_HINTS = {
-    "structural-variant-vcf": "pass it with --sv; --cnv takes copy-number segments or DEL/DUP/CNV records with CN",
-    "small-variant-vcf": "pass it as the main input (the first argument); --cnv takes copy-number segments",
-    "fusion-table": "pass it with --fusions; --cnv takes copy-number segments",
-}
-
-
-def _by_priority(signatures: Mapping[str, Signature]) -> list[Signature]:
-    return sorted(signatures.values(), key=lambda sig: -sig.priority)
+COPY_NUMBER_FILES = InputKind(
+    empty_hint="a copy-number file needs a header line and one row per segment",
+    refused_status="not copy-number calls: refused with a pointer to the right option",
+    no_reader="looks like {label}; no reader for it is registered",
+    no_reader_hint="registered copy-number formats: {registered}",
+    unrecognised="unrecognised copy-number file; header seen: {header!r}",
+    unrecognised_hint="registered copy-number formats: {registered}; see `leuk-annot formats` for their signatures",
+    redirect_hints={
+        "structural-variant-vcf": "pass it with --sv; --cnv takes copy-number segments or DEL/DUP/CNV records with CN",
+        "small-variant-vcf": "pass it as the main input (the first argument); --cnv takes copy-number segments",
+        "fusion-table": "pass it with --fusions; --cnv takes copy-number segments",
+    },
+    redirect_text=_redirect_text,
+)
+"""How copy-number refusals read (see ``signatures.InputKind``); a fusion table is named by its producer."""
 
 
 def sniff_cnv_format(
@@ -218,48 +222,9 @@ def sniff_cnv_format(
 ) -> str:
     """Return the reader key for a copy-number file, or raise UnknownFormatError saying what it is."""
     readers = CNV_READERS if readers is None else readers
-    signatures = CNV_SIGNATURES if signatures is None else signatures
-    lines = head_lines(path)
-    if not any(line.strip() for line in lines):
-        raise InputFormatError(
-            path, None, "empty file", "a copy-number file needs a header line and one row per segment"
-        )
-    registered = ", ".join(sorted(readers))
-    for sig in _by_priority(signatures):
-        if not sig.match(lines):
-            continue
-        if sig.redirect:
-            what = sig.redirect
-            if sig.format == "fusion-table":
-                what = f"this looks like a fusion table ({_fusion_label(lines)}), not copy-number calls"
-            raise UnknownFormatError(path, None, what, _REDIRECT_HINTS.get(sig.format))
-        if sig.format in readers:
-            return sig.format
-        raise UnknownFormatError(
-            path,
-            None,
-            f"looks like {sig.label}; no reader for it is registered",
-            f"registered copy-number formats: {registered}",
-        )
-    header = header_line(lines) or ""
-    raise UnknownFormatError(
-        path,
-        None,
-        f"unrecognised copy-number file; header seen: {header[:200]!r}",
-        f"registered copy-number formats: {registered}; see `leuk-annot formats` for their signatures",
-    )
+    return sniff_format(path, COPY_NUMBER_FILES, CNV_SIGNATURES if signatures is None else signatures, readers)
 
 
 def describe_cnv_signatures(readers: Mapping[str, object] | None = None) -> list[tuple[str, str]]:
     """(format, signature in words) in the order they are tried, for a ``leuk-annot formats`` listing."""
-    readers = CNV_READERS if readers is None else readers
-    rows = []
-    for sig in _by_priority(CNV_SIGNATURES):
-        if sig.redirect:
-            status = "not copy-number calls: refused with a pointer to the right option"
-        elif sig.format in readers:
-            status = "read"
-        else:
-            status = "recognised; no reader yet"
-        rows.append((sig.format, f"{sig.label}: {sig.describe} [{status}]"))
-    return rows
+    return describe(COPY_NUMBER_FILES, CNV_SIGNATURES, CNV_READERS if readers is None else readers)

@@ -4,8 +4,10 @@ Each producer module declares its columns and what they mean; this module does w
 alike: find the header (after ``##``/``@`` meta lines), refuse a header without the required
 columns (listing those seen and those expected), turn cells into checked numbers with a located
 warning when one is not a number, convert segments to the model and report the first unsorted or
-overlapping segment once per file. Column names are compared by ``column_key`` so that R's
-mangling (``Start_Position.bp.`` for ``Start_Position(bp)``) and a leading ``#`` do not matter.
+overlapping segment once per file. A producer module declares a ``SegmentTable`` (its columns and
+which model field each feeds) and ``read_segment_table`` reads it row by row. Column names are
+compared by ``column_key`` so that R's mangling (``Start_Position.bp.`` for ``Start_Position(bp)``)
+and a leading ``#`` do not matter.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 import gzip
 import math
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,14 +23,16 @@ from ..errors import InputFormatError
 from ..genome import normalize_chrom
 from ..model import CopyNumberSegment, SourceRef, Warning
 from .base import ReadResult
-from .sniff import open_text
+from .cells import to_float, whole
+from .signatures import open_text
 
-__all__ = ["MISSING", "column_key", "Table", "open_table", "Row", "SegmentSink"]
+__all__ = ["MISSING", "META_PREFIXES", "column_key", "Table", "open_table", "Row", "SegmentSink", "SegmentTable",
+           "collect_segments", "segment_from_row", "read_segment_table"]
 
 MISSING = frozenset({"", ".", "na", "nan", "none", "null", "n/a"})
 """Cell values that mean "unknown" (compared lower-case); R writes ``NA``, GATK ``NaN``."""
 
-_META_PREFIXES = ("##", "@", "#track", "track ", "#type=")  # VCF-style, SAM-style (GATK), IGV
+META_PREFIXES = ("##", "@", "#track", "track ", "#type=")  # VCF-style, SAM-style (GATK), IGV
 
 
 def column_key(name: str) -> str:
@@ -89,7 +93,7 @@ def open_table(path: Path, label: str) -> Table:
     for number, text in lines:
         if not text.strip():
             continue
-        if text.startswith(_META_PREFIXES):
+        if text.startswith(META_PREFIXES):
             meta.append(text)
             continue
         header = [_unquote(cell) for cell in text.split("\t")]
@@ -149,11 +153,7 @@ class Row:
         if value is None:
             self.warn(f"no {self.column_name(name)} coordinate; row skipped")
             return None
-        number = _float(value)
-        if number is None or number < 0 or not number.is_integer():
-            self.warn(f"{self.column_name(name)} {value!r} is not a whole-number coordinate; row skipped")
-            return None
-        return int(number)
+        return self._whole(name, value, "is not a whole-number coordinate; row skipped")
 
     def numbers(self, *names: str) -> dict[str, float | None] | None:
         """Named numeric cells (unknown -> None); any non-numeric one warns and returns None (skip the row)."""
@@ -163,7 +163,7 @@ class Row:
             if value is None:
                 values[name] = None
                 continue
-            number = _float(value)
+            number = to_float(value)
             if number is None or not math.isfinite(number):
                 self.warn(f"{self.column_name(name)} {value!r} is not a number; row skipped")
                 return None
@@ -173,25 +173,16 @@ class Row:
     def count(self, name: str) -> int | None:
         """A whole-number count (probes, markers); a malformed one warns and is left unknown."""
         value = self.text(name)
-        if value is None:
-            return None
-        number = _float(value)
-        if number is None or number < 0 or not number.is_integer():
-            self.warn(f"{self.column_name(name)} {value!r} is not a whole number; left unknown")
-            return None
-        return int(number)
+        return None if value is None else self._whole(name, value, "is not a whole number; left unknown")
+
+    def _whole(self, name: str, value: str, complaint: str) -> int | None:
+        number = whole(value)
+        if number is None:
+            self.warn(f"{self.column_name(name)} {value!r} {complaint}")
+        return number
 
     def warn(self, text: str) -> None:
         self.sink.warn(self.line, text)
-
-
-def _float(value: str | None) -> float | None:
-    if value is None:
-        return None
-    try:
-        return float(value)
-    except ValueError:
-        return None
 
 
 @dataclass
@@ -331,3 +322,83 @@ class SegmentSink:
             build_evidence=build_evidence,
             stats={"rows": self.rows, "segments": len(self.events), "skipped": self.skipped},
         )
+
+
+_NUMERIC_FIELDS = ("log2", "copy_number", "minor_copy_number")
+
+
+@dataclass(frozen=True)
+class SegmentTable:
+    """One producer's segment table: its column spellings and which column feeds which segment field.
+
+    ``fields`` maps a ``SegmentSink.add`` field to a column name: ``log2``, ``copy_number`` and
+    ``minor_copy_number`` are read as numbers (a malformed one skips the row), ``probes`` as a whole
+    count (a malformed one is left unknown), ``sample`` as text. ``numbers`` are further numeric
+    columns for ``derive``, the format-specific step that may change the fields or skip the row
+    (returning None, after its own warning).
+    """
+
+    format: str
+    label: str
+    columns: Mapping[str, Sequence[str]]  # name -> spellings, the first shown to users (empty: found by position)
+    required: Sequence[str]
+    fields: Mapping[str, str]
+    numbers: Sequence[str] = ()
+    zero_based: bool = False  # 0-based half-open starts (BED-like) become 1-based: start + 1
+    derive: Callable[[Row, Mapping[str, float | None], dict], dict | None] | None = None
+
+    def numeric_columns(self) -> list[str]:
+        """The columns read as numbers, in the order their warnings are given."""
+        return [self.fields[name] for name in _NUMERIC_FIELDS if name in self.fields] + list(self.numbers)
+
+
+def collect_segments(
+    path: Path,
+    spec: SegmentTable,
+    header: Sequence[str],
+    rows: Iterable[tuple[int, list[str]]],
+    columns: Mapping[str, int],
+    *,
+    sample: str | None = None,
+) -> SegmentSink:
+    """Turn data rows into segments as ``spec`` declares; ``sample`` is used when no column names it."""
+    sink = SegmentSink(path, spec.format, header)
+    for line, cells in rows:
+        row = sink.row(line, cells, columns, spec.required)
+        if row is None:
+            continue
+        values = row.numbers(*spec.numeric_columns())
+        start, end = row.position("start"), row.position("end")
+        if values is None or start is None or end is None:
+            sink.skip()
+            continue
+        segment = segment_from_row(row, spec, values, sample)
+        if segment is None:
+            sink.skip()
+            continue
+        sink.add(line, start=start + 1 if spec.zero_based else start, end=end, **segment)
+    return sink
+
+
+def segment_from_row(
+    row: Row, spec: SegmentTable, values: Mapping[str, float | None], sample: str | None = None
+) -> dict | None:
+    """The ``SegmentSink.add`` fields of one row (chromosome included), or None when ``derive`` skips it."""
+    segment: dict = {"chrom": row.text("chrom")}
+    for name, column in spec.fields.items():
+        if name == "probes":
+            segment[name] = row.count(column)
+        elif name == "sample":
+            segment[name] = row.text(column)
+        else:
+            segment[name] = values[column]
+    segment.setdefault("sample", sample)
+    return spec.derive(row, values, segment) if spec.derive is not None else segment
+
+
+def read_segment_table(path: Path, spec: SegmentTable) -> ReadResult:
+    """Read a one-header segment table whose columns are found by name."""
+    path = Path(path)
+    table = open_table(path, spec.label)
+    columns = table.resolve(spec.columns, spec.required)
+    return collect_segments(path, spec, table.header, table.rows, columns).result(spec.format)

@@ -32,7 +32,7 @@ from pathlib import Path
 from ..errors import GenomeBuildError, InputFormatError, UnknownFormatError
 from .base import ReadResult
 from .cnv_table import MISSING, SegmentSink
-from .sniff import open_text
+from .signatures import open_text
 from .vcf_build import decide_build
 from .vcf_header import VcfHeader, scan_header
 
@@ -129,7 +129,7 @@ def _record(sink: SegmentSink, line: int, text: str, samples: list[str]) -> str:
     if probes is not None and (probes < 0 or not probes.is_integer()):
         sink.warn(line, f"INFO/PROBES {info['PROBES']!r} is not a whole number; left unknown")
         probes = None
-    record = f"{chrom}:{pos} {alt}"
+    shared = {"log2": log2, "record": f"{chrom}:{pos} {alt}", "probes": int(probes) if probes is not None else None}
     per_sample = _format_cn(fields, samples)
     if per_sample:
         before, malformed = len(sink.events), False
@@ -138,17 +138,7 @@ def _record(sink: SegmentSink, line: int, text: str, samples: list[str]) -> str:
             malformed = malformed or cn is False
             if cn is False or (cn is None and log2 is None):
                 continue
-            sink.add(
-                line,
-                chrom,
-                start,
-                end,
-                log2=log2,
-                copy_number=cn,
-                sample=sample,
-                record=record,
-                probes=int(probes) if probes is not None else None,
-            )
+            sink.add(line, chrom, start, end, copy_number=cn, sample=sample, **shared)
         if len(sink.events) > before:
             return "added"
         sink.skip()
@@ -160,17 +150,7 @@ def _record(sink: SegmentSink, line: int, text: str, samples: list[str]) -> str:
     if cn is None and log2 is None:
         sink.skip()
         return "no_copy_number"
-    sink.add(
-        line,
-        chrom,
-        start,
-        end,
-        log2=log2,
-        copy_number=cn,
-        record=record,
-        sample=samples[0] if len(samples) == 1 else None,
-        probes=int(probes) if probes is not None else None,
-    )
+    sink.add(line, chrom, start, end, copy_number=cn, sample=samples[0] if len(samples) == 1 else None, **shared)
     return "added"
 
 

@@ -25,10 +25,11 @@ Example (``.call.cns``)::
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from .base import ReadResult
-from .cnv_table import SegmentSink, open_table
+from .cnv_table import Row, SegmentTable, read_segment_table
 
 __all__ = ["read_cnvkit"]
 
@@ -48,31 +49,25 @@ COLUMNS = {
 REQUIRED = ("chrom", "start", "end", "log2")
 
 
+def _minor_allele(row: Row, values: Mapping[str, float | None], segment: dict) -> dict:
+    """minor_copy_number = min(cn1, cn2), known only when both alleles are."""
+    alleles = (values["cn1"], values["cn2"])
+    segment["minor_copy_number"] = min(alleles) if None not in alleles else None
+    return segment
+
+
+TABLE = SegmentTable(
+    FORMAT,
+    LABEL,
+    COLUMNS,
+    REQUIRED,
+    fields={"log2": "log2", "copy_number": "cn", "probes": "probes"},
+    numbers=("cn1", "cn2"),
+    zero_based=True,
+    derive=_minor_allele,
+)
+
+
 def read_cnvkit(path: Path) -> ReadResult:
     """Read a CNVkit segment or bin file; 0-based starts become 1-based."""
-    path = Path(path)
-    table = open_table(path, LABEL)
-    columns = table.resolve(COLUMNS, REQUIRED)
-    sink = SegmentSink(path, FORMAT, table.header)
-    for line, fields in table.rows:
-        row = sink.row(line, fields, columns, REQUIRED)
-        if row is None:
-            continue
-        values = row.numbers("log2", "cn", "cn1", "cn2")
-        start, end = row.position("start"), row.position("end")
-        if values is None or start is None or end is None:
-            sink.skip()
-            continue
-        alleles = (values["cn1"], values["cn2"])
-        minor = min(alleles) if None not in alleles else None
-        sink.add(
-            line,
-            row.text("chrom"),
-            start + 1,
-            end,
-            log2=values["log2"],
-            copy_number=values["cn"],
-            minor_copy_number=minor,
-            probes=row.count("probes"),
-        )
-    return sink.result(FORMAT)
+    return read_segment_table(path, TABLE)

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from ..model import Fusion
 from .base import ReadResult
-from .caller_table import Row, breakpoint, read_rows, read_total
+from .caller_table import CallerTable, Point, Row, decimal, fusion_from_row, read_caller_table, score_level
 
 __all__ = ["read_defuse"]
 
@@ -52,28 +52,21 @@ REQUIRED = (
 _HIGH_PROBABILITY = 0.9
 _FILTER_PROBABILITY = 0.5
 
-
-def _support_level(probability: float | None, flags: tuple[str, ...]) -> str:
-    if probability is None:
-        return "unknown"
-    if flags or probability < _FILTER_PROBABILITY:
-        return "low"
-    return "high" if probability >= _HIGH_PROBABILITY else "medium"
+TABLE = CallerTable(
+    FORMAT,
+    LABEL,
+    REQUIRED,
+    breakpoints=(  # of gene 1 and gene 2: put in 5'/3' order row by row (see the module doc)
+        Point(("gene_chromosome1", "genomic_break_pos1"), "breakpoint of gene 1"),
+        Point(("gene_chromosome2", "genomic_break_pos2"), "breakpoint of gene 2"),
+    ),
+    reads=("span_count", "splitr_count"),
+)
 
 
 def read_defuse(path: Path) -> ReadResult:
     """Read deFuse results, ordering each pair 5'->3' from deFuse's own strand columns."""
-    path = Path(path)
-    result = ReadResult(format=FORMAT)
-    stats: dict[str, int] = {}
-    for row in read_rows(path, label=LABEL, required=REQUIRED, warnings=result.warnings, stats=stats):
-        fusion = _row_to_fusion(row)
-        if fusion is None:
-            stats["skipped"] += 1
-        else:
-            result.events.append(fusion)
-    result.stats = {"rows": stats["rows"], "fusions": len(result.events), "skipped": stats["skipped"]}
-    return result
+    return read_caller_table(path, TABLE, _row_to_fusion)
 
 
 def _align_strand(row: Row, end: str) -> str | None:
@@ -89,15 +82,12 @@ def _align_strand(row: Row, end: str) -> str | None:
 
 def _row_to_fusion(row: Row) -> Fusion | None:
     ends = []
-    for end in ("1", "2"):
+    for end, point in zip("12", TABLE.breakpoints or ()):
         gene = row.get(f"gene_name{end}") or row.get(f"gene{end}")
         if gene is None:
             row.warn(f"empty gene_name{end} and gene{end}; row skipped")
             return None
-        point = breakpoint(
-            row, row.get(f"gene_chromosome{end}"), row.get(f"genomic_break_pos{end}"), f"breakpoint of gene {end}"
-        )
-        ends.append((gene, point))
+        ends.append((gene, point.read(row)))
     flags = []
     if "Y" in (row.get("read_through"), row.get("altsplice")):
         flags.append("read-through")
@@ -106,30 +96,14 @@ def _row_to_fusion(row: Row) -> Fusion | None:
         ends.reverse()
     elif orientation != ("+", "-"):
         flags.append("orientation-unknown")
-    probability = _probability(row)
-    return Fusion(
-        gene5=ends[0][0],
-        gene3=ends[1][0],
-        caller=FORMAT,
-        source=row.source,
-        breakpoint5=ends[0][1],
-        breakpoint3=ends[1][1],
-        supporting_reads=read_total(row, "span_count", "splitr_count"),
-        support_level=_support_level(probability, tuple(flags)),
+    probability = decimal(row, "probability", between=(0.0, 1.0))
+    return fusion_from_row(
+        row,
+        TABLE,
+        ends[0][0],
+        ends[1][0],
+        breakpoints=(ends[0][1], ends[1][1]),
+        support_level=score_level(probability, flags, high=_HIGH_PROBABILITY, low_below=_FILTER_PROBABILITY),
         caller_confidence=None if probability is None else f"probability={probability:.3f}",
-        flags=tuple(flags),
+        flags=flags,
     )
-
-
-def _probability(row: Row) -> float | None:
-    value = row.get("probability")
-    if value is None:
-        return None
-    try:
-        probability = float(value)
-    except ValueError:
-        probability = -1.0
-    if not 0.0 <= probability <= 1.0:
-        row.warn(f"probability {value!r} is not a number between 0 and 1; left unknown")
-        return None
-    return probability

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from ..model import Fusion
 from .base import ReadResult
-from .caller_table import Row, breakpoint, read_rows, read_total
+from .caller_table import CallerTable, Point, Row, decimal, fusion_from_row, read_caller_table, score_level
 
 __all__ = ["read_ericscript"]
 
@@ -39,28 +39,18 @@ REQUIRED = ("GeneName1", "GeneName2", "chr1", "Breakpoint1", "chr2", "Breakpoint
 _HIGH_SCORE = 0.9
 _MIN_SCORE = 0.5
 
-
-def _support_level(score: float | None, flags: tuple[str, ...]) -> str:
-    if score is None:
-        return "unknown"
-    if flags or score < _MIN_SCORE:
-        return "low"
-    return "high" if score >= _HIGH_SCORE else "medium"
+TABLE = CallerTable(
+    FORMAT,
+    LABEL,
+    REQUIRED,
+    breakpoints=(Point(("chr1", "Breakpoint1"), "5' breakpoint"), Point(("chr2", "Breakpoint2"), "3' breakpoint")),
+    reads=("crossingreads", "spanningreads"),
+)
 
 
 def read_ericscript(path: Path) -> ReadResult:
     """Read EricScript results in the caller's 5'->3' order."""
-    path = Path(path)
-    result = ReadResult(format=FORMAT)
-    stats: dict[str, int] = {}
-    for row in read_rows(path, label=LABEL, required=REQUIRED, warnings=result.warnings, stats=stats):
-        fusion = _row_to_fusion(row)
-        if fusion is None:
-            stats["skipped"] += 1
-        else:
-            result.events.append(fusion)
-    result.stats = {"rows": stats["rows"], "fusions": len(result.events), "skipped": stats["skipped"]}
-    return result
+    return read_caller_table(path, TABLE, _row_to_fusion)
 
 
 def _row_to_fusion(row: Row) -> Fusion | None:
@@ -70,27 +60,13 @@ def _row_to_fusion(row: Row) -> Fusion | None:
         row.warn(f"empty {'5' if gene5 is None else '3'}' partner; row skipped")
         return None
     flags = ("read-through",) if (row.get("fusiontype") or "").lower() == "read-through" else ()
-    score = _score(row)
-    return Fusion(
-        gene5=gene5,
-        gene3=gene3,
-        caller=FORMAT,
-        source=row.source,
-        breakpoint5=breakpoint(row, row.get("chr1"), row.get("Breakpoint1"), "5' breakpoint"),
-        breakpoint3=breakpoint(row, row.get("chr2"), row.get("Breakpoint2"), "3' breakpoint"),
-        supporting_reads=read_total(row, "crossingreads", "spanningreads"),
-        support_level=_support_level(score, flags),
+    score = decimal(row, "EricScore")
+    return fusion_from_row(
+        row,
+        TABLE,
+        gene5,
+        gene3,
+        support_level=score_level(score, flags, high=_HIGH_SCORE, low_below=_MIN_SCORE),
         caller_confidence=None if score is None else f"EricScore={score:.3f}",
         flags=flags,
     )
-
-
-def _score(row: Row) -> float | None:
-    value = row.get("EricScore")
-    if value is None:
-        return None
-    try:
-        return float(value)
-    except ValueError:
-        row.warn(f"EricScore {value!r} is not a number; left unknown")
-        return None

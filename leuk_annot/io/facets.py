@@ -18,10 +18,11 @@ cf.em  tcn.em  lcn.em``  (``cf``/``tcn``/``lcn`` without ``.em`` also occur; som
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from .base import ReadResult
-from .cnv_table import SegmentSink, open_table
+from .cnv_table import Row, SegmentTable, read_segment_table
 
 __all__ = ["read_facets"]
 
@@ -40,30 +41,23 @@ REQUIRED = ("chrom", "start", "end", "log2", "tcn")
 _SEX_CHROMOSOMES = {"23": "X", "24": "Y"}
 
 
+def _sex_chromosome(row: Row, values: Mapping[str, float | None], segment: dict) -> dict:
+    """FACETS numbers X and Y as 23 and 24."""
+    chrom = segment["chrom"]
+    segment["chrom"] = _SEX_CHROMOSOMES.get(chrom, chrom) if chrom is not None else None
+    return segment
+
+
+TABLE = SegmentTable(
+    FORMAT,
+    LABEL,
+    COLUMNS,
+    REQUIRED,
+    fields={"log2": "log2", "copy_number": "tcn", "minor_copy_number": "lcn", "probes": "marks"},
+    derive=_sex_chromosome,
+)
+
+
 def read_facets(path: Path) -> ReadResult:
     """Read a FACETS cncf table; chromosome 23/24 become X/Y."""
-    path = Path(path)
-    table = open_table(path, LABEL)
-    columns = table.resolve(COLUMNS, REQUIRED)
-    sink = SegmentSink(path, FORMAT, table.header)
-    for line, fields in table.rows:
-        row = sink.row(line, fields, columns, REQUIRED)
-        if row is None:
-            continue
-        values = row.numbers("log2", "tcn", "lcn")
-        start, end = row.position("start"), row.position("end")
-        if values is None or start is None or end is None:
-            sink.skip()
-            continue
-        chrom = row.text("chrom")
-        sink.add(
-            line,
-            _SEX_CHROMOSOMES.get(chrom, chrom) if chrom is not None else None,
-            start,
-            end,
-            log2=values["log2"],
-            copy_number=values["tcn"],
-            minor_copy_number=values["lcn"],
-            probes=row.count("marks"),
-        )
-    return sink.result(FORMAT)
+    return read_segment_table(path, TABLE)

@@ -40,7 +40,8 @@ from ..genome import normalize_chrom
 from ..model import Fusion, SourceRef, Warning
 from ..normalize import parse_fusion_name
 from .base import ReadResult
-from .sniff import open_text
+from .cells import whole
+from .signatures import open_text
 
 __all__ = ["COLUMN_ALIASES", "header_fields", "resolve_columns", "read_fusion_tsv"]
 
@@ -290,14 +291,10 @@ def _reads(fields, index, names, warn) -> int | None:
     value = _cell(fields, index)
     if value is None:
         return None
-    try:
-        number = float(value)
-    except ValueError:
-        number = -1.0
-    if number < 0 or not number.is_integer():
+    number = whole(value)
+    if number is None:
         warn(f"{names[index]} {value!r} is not a whole number of reads; read support left unknown")
-        return None
-    return int(number)
+    return number
 
 
 def _support_level(confidence: str | None) -> str:

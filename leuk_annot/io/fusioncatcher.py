@@ -24,7 +24,7 @@ from pathlib import Path
 
 from ..model import Fusion
 from .base import ReadResult
-from .caller_table import Row, first_candidate, parse_breakpoint, read_rows, whole_number
+from .caller_table import CallerTable, Point, Row, first_candidate, fusion_from_row, read_caller_table, whole_number
 
 __all__ = ["read_fusioncatcher"]
 
@@ -41,6 +41,13 @@ PAIRS = "Spanning_pairs"
 UNIQUE = "Spanning_unique_reads"
 DESCRIPTION = "Fusion_description"
 REQUIRED = (GENE5, GENE3, DESCRIPTION, PAIRS, UNIQUE, POINT5, POINT3)
+TABLE = CallerTable(
+    FORMAT,
+    LABEL,
+    REQUIRED,
+    breakpoints=(Point((POINT5,), "5' fusion point"), Point((POINT3,), "3' fusion point")),
+    reads=(PAIRS, UNIQUE),
+)
 
 # Fusion_description labels (FusionCatcher manual, "Fusion_description" label table) -> leuk-annot flag.
 # Flagged fusions are shown but never define a subtype.
@@ -85,17 +92,7 @@ def _support_level(pairs: int | None, unique: int | None, flags: tuple[str, ...]
 
 def read_fusioncatcher(path: Path) -> ReadResult:
     """Read a FusionCatcher final list; rows keep FusionCatcher's 5'/3' order."""
-    path = Path(path)
-    result = ReadResult(format=FORMAT)
-    stats: dict[str, int] = {}
-    for row in read_rows(path, label=LABEL, required=REQUIRED, warnings=result.warnings, stats=stats):
-        fusion = _row_to_fusion(row)
-        if fusion is None:
-            stats["skipped"] += 1
-        else:
-            result.events.append(fusion)
-    result.stats = {"rows": stats["rows"], "fusions": len(result.events), "skipped": stats["skipped"]}
-    return result
+    return read_caller_table(path, TABLE, _row_to_fusion)
 
 
 def _partner(row: Row, symbol_column: str, id_column: str) -> tuple[str | None, bool]:
@@ -122,15 +119,13 @@ def _row_to_fusion(row: Row) -> Fusion | None:
             flags.append(flag)
     pairs, unique = whole_number(row, PAIRS), whole_number(row, UNIQUE)
     total = None if pairs is None or unique is None else pairs + unique  # like read_total, counts reused
-    return Fusion(
-        gene5=gene5,
-        gene3=gene3,
-        caller=FORMAT,
-        source=row.source,
-        breakpoint5=parse_breakpoint(row, row.get(POINT5), "5' fusion point"),
-        breakpoint3=parse_breakpoint(row, row.get(POINT3), "3' fusion point"),
+    return fusion_from_row(
+        row,
+        TABLE,
+        gene5,
+        gene3,
         supporting_reads=total,
         support_level=_support_level(pairs, unique, tuple(flags)),
         caller_confidence=",".join(labels) or None,
-        flags=tuple(flags),
+        flags=flags,
     )

@@ -22,11 +22,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import InputFormatError
-from ..model import Fusion, Warning
-from ..normalize import parse_fusion_name
+from ..model import Fusion
 from .base import ReadResult
-from .caller_table import Row, breakpoint, first_candidate, read_rows, whole_number
+from .caller_table import (
+    CallerTable,
+    Point,
+    Row,
+    first_candidate,
+    fusion_from_row,
+    read_caller_table,
+    split_fusion_name,
+    whole_number,
+)
 
 __all__ = ["read_jaffa"]
 
@@ -44,53 +51,42 @@ _LEVEL_OF_CLASS = {
 }
 _FLAG_OF_CLASS = {"potentialtranssplicing": "read-through"}
 
+TABLE = CallerTable(
+    FORMAT,
+    LABEL,
+    REQUIRED,
+    breakpoints=(Point(("chrom1", "base1"), "5' breakpoint"), Point(("chrom2", "base2"), "3' breakpoint")),
+    reads=("spanning pairs", "spanning reads"),
+    delimiter=",",
+    sample_column="sample",
+)
+
 
 def read_jaffa(path: Path) -> ReadResult:
     """Read JAFFA results (quoted or unquoted CSV)."""
-    path = Path(path)
-    result = ReadResult(format=FORMAT)
-    stats: dict[str, int] = {}
-    samples: list[str] = []
-    rows = read_rows(path, label=LABEL, required=REQUIRED, warnings=result.warnings, delimiter=",", stats=stats)
-    for row in rows:
-        sample = row.get("sample")
-        if sample is not None and sample not in samples:
-            samples.append(sample)
-        fusion = _row_to_fusion(row, path, result.warnings)
-        if fusion is None:
-            stats["skipped"] += 1
-        else:
-            result.events.append(fusion)
-    result.sample = samples[0] if len(samples) == 1 else None
-    result.stats = {"rows": stats["rows"], "fusions": len(result.events), "skipped": stats["skipped"]}
-    return result
+    return read_caller_table(path, TABLE, _row_to_fusion)
 
 
-def _row_to_fusion(row: Row, path: Path, warnings: list[Warning]) -> Fusion | None:
+def _row_to_fusion(row: Row) -> Fusion | None:
     text = row.get("fusion genes")
     if text is None:
         row.warn("empty 'fusion genes'; row skipped")
         return None
-    try:
-        gene5, gene3 = parse_fusion_name(text, path=path, line=row.line)
-    except InputFormatError as exc:
-        warnings.append(Warning(f"{exc}; row skipped", row.source))
+    genes = split_fusion_name(row, text)
+    if genes is None:
         return None
-    (gene5, many5), (gene3, many3) = first_candidate(gene5), first_candidate(gene3)
+    (gene5, many5), (gene3, many3) = first_candidate(genes[0]), first_candidate(genes[1])
     word = row.get("classification")
     key = (word or "").lower()
     flags = [flag for flag in ("intergenic" if many5 or many3 else None, _FLAG_OF_CLASS.get(key)) if flag]
     pairs, reads = whole_number(row, "spanning pairs"), whole_number(row, "spanning reads")
-    total = None if pairs is None and reads is None else (pairs or 0) + (reads or 0)
-    return Fusion(
-        gene5=gene5,
-        gene3=gene3,
-        caller=FORMAT,
-        source=row.source,
-        breakpoint5=breakpoint(row, row.get("chrom1"), row.get("base1"), "5' breakpoint"),
-        breakpoint3=breakpoint(row, row.get("chrom2"), row.get("base2"), "3' breakpoint"),
-        supporting_reads=total,
+    return fusion_from_row(
+        row,
+        TABLE,
+        gene5,
+        gene3,
+        supporting_reads=None if pairs is None and reads is None else (pairs or 0) + (reads or 0),
         support_level=_LEVEL_OF_CLASS.get(key, "unknown"),
         caller_confidence=word,
-        flags=tuple(flags),
+        flags=flags,
     )

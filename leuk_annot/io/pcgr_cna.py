@@ -14,10 +14,11 @@ Format (tab-separated, one header line; source: ``sigven/pcgr:pcgrr/vignettes/in
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from .base import ReadResult
-from .cnv_table import SegmentSink, open_table
+from .cnv_table import Row, SegmentTable, read_segment_table
 
 __all__ = ["read_pcgr_cna"]
 
@@ -33,25 +34,18 @@ COLUMNS = {
 REQUIRED = ("chrom", "start", "end", "major", "minor")
 
 
+def _allele_sum(row: Row, values: Mapping[str, float | None], segment: dict) -> dict | None:
+    """copy_number = nMajor + nMinor and minor = min of the two; both are needed."""
+    major, minor = values["major"], values["minor"]
+    if major is None or minor is None:
+        row.warn("nMajor or nMinor is missing; row skipped")
+        return None
+    return {**segment, "copy_number": major + minor, "minor_copy_number": min(major, minor)}
+
+
+TABLE = SegmentTable(FORMAT, LABEL, COLUMNS, REQUIRED, fields={}, numbers=("major", "minor"), derive=_allele_sum)
+
+
 def read_pcgr_cna(path: Path) -> ReadResult:
     """Read PCGR allele-specific segments; total copy number is nMajor + nMinor."""
-    path = Path(path)
-    table = open_table(path, LABEL)
-    columns = table.resolve(COLUMNS, REQUIRED)
-    sink = SegmentSink(path, FORMAT, table.header)
-    for line, fields in table.rows:
-        row = sink.row(line, fields, columns, REQUIRED)
-        if row is None:
-            continue
-        values = row.numbers("major", "minor")
-        start, end = row.position("start"), row.position("end")
-        if values is None or start is None or end is None:
-            sink.skip()
-            continue
-        major, minor = values["major"], values["minor"]
-        if major is None or minor is None:
-            row.warn("nMajor or nMinor is missing; row skipped")
-            sink.skip()
-            continue
-        sink.add(line, row.text("chrom"), start, end, copy_number=major + minor, minor_copy_number=min(major, minor))
-    return sink.result(FORMAT)
+    return read_segment_table(path, TABLE)

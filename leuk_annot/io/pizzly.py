@@ -20,28 +20,19 @@ from pathlib import Path
 
 from ..model import Fusion
 from .base import ReadResult
-from .caller_table import Row, read_rows, read_total
+from .caller_table import CallerTable, Row, fusion_from_row, read_caller_table
 
 __all__ = ["read_pizzly"]
 
 FORMAT = "pizzly"
 LABEL = "pizzly fusion table (flatten_json.py)"
 REQUIRED = ("geneA.name", "geneA.id", "geneB.name", "geneB.id", "paircount", "splitcount")
+TABLE = CallerTable(FORMAT, LABEL, REQUIRED, reads=("paircount", "splitcount"))
 
 
 def read_pizzly(path: Path) -> ReadResult:
     """Read a flattened pizzly table (gene pairs and read counts; no breakpoints)."""
-    path = Path(path)
-    result = ReadResult(format=FORMAT)
-    stats: dict[str, int] = {}
-    for row in read_rows(path, label=LABEL, required=REQUIRED, warnings=result.warnings, stats=stats):
-        fusion = _row_to_fusion(row)
-        if fusion is None:
-            stats["skipped"] += 1
-        else:
-            result.events.append(fusion)
-    result.stats = {"rows": stats["rows"], "fusions": len(result.events), "skipped": stats["skipped"]}
-    return result
+    return read_caller_table(path, TABLE, _row_to_fusion)
 
 
 def _row_to_fusion(row: Row) -> Fusion | None:
@@ -50,5 +41,4 @@ def _row_to_fusion(row: Row) -> Fusion | None:
     if gene5 is None or gene3 is None:
         row.warn(f"empty {'geneA' if gene5 is None else 'geneB'} name and id; row skipped")
         return None
-    total = read_total(row, "paircount", "splitcount")
-    return Fusion(gene5=gene5, gene3=gene3, caller=FORMAT, source=row.source, supporting_reads=total)
+    return fusion_from_row(row, TABLE, gene5, gene3)

@@ -21,7 +21,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .base import ReadResult
-from .cnv_table import SegmentSink, open_table
+from .cnv_table import SegmentTable, read_segment_table
 
 __all__ = ["read_purple"]
 
@@ -35,22 +35,9 @@ COLUMNS = {
     "minor": ("minorAlleleCopyNumber",),
 }
 REQUIRED = ("chrom", "start", "end", "cn")
+TABLE = SegmentTable(FORMAT, LABEL, COLUMNS, REQUIRED, fields={"copy_number": "cn", "minor_copy_number": "minor"})
 
 
 def read_purple(path: Path) -> ReadResult:
     """Read PURPLE somatic copy-number segments (1-based)."""
-    path = Path(path)
-    table = open_table(path, LABEL)
-    columns = table.resolve(COLUMNS, REQUIRED)
-    sink = SegmentSink(path, FORMAT, table.header)
-    for line, fields in table.rows:
-        row = sink.row(line, fields, columns, REQUIRED)
-        if row is None:
-            continue
-        values = row.numbers("cn", "minor")
-        start, end = row.position("start"), row.position("end")
-        if values is None or start is None or end is None:
-            sink.skip()
-            continue
-        sink.add(line, row.text("chrom"), start, end, copy_number=values["cn"], minor_copy_number=values["minor"])
-    return sink.result(FORMAT)
+    return read_segment_table(path, TABLE)

@@ -37,7 +37,8 @@ from pathlib import Path
 from ..errors import InputFormatError
 from ..genome import CONTIG_LENGTHS, build_from_contig_lengths, normalize_chrom
 from .base import ReadResult
-from .cnv_table import SegmentSink, Table, column_key, open_table
+from .cells import is_number
+from .cnv_table import SegmentTable, Table, collect_segments, column_key, open_table
 
 __all__ = ["read_gatk_seg", "read_seg"]
 
@@ -50,10 +51,20 @@ GATK_COLUMNS = {
     "probes": ("NUM_POINTS_COPY_RATIO",),
 }
 GATK_REQUIRED = ("chrom", "start", "end", "log2")
+GATK_TABLE = SegmentTable(
+    "gatk-seg", GATK_LABEL, GATK_COLUMNS, GATK_REQUIRED, fields={"log2": "log2", "probes": "probes"}
+)
 
 SEG_LABEL = "SEG file (ID chrom loc.start loc.end [num.mark] seg.mean)"
 _VALUE_NAMES = ("seg.mean", "segment_mean", "segmean", "log2", "log2ratio", "log2_ratio", "mean")
 _MARK_NAMES = ("num.mark", "num_probes", "num_markers", "num.markers", "probes", "markers", "num_mark")
+SEG_TABLE = SegmentTable(
+    "seg",
+    SEG_LABEL,
+    {},  # columns are found by position (``_seg_columns``)
+    ("sample", "chrom", "start", "end", "log2"),
+    fields={"log2": "log2", "probes": "probes", "sample": "sample"},
+)
 
 
 def read_gatk_seg(path: Path) -> ReadResult:
@@ -63,17 +74,7 @@ def read_gatk_seg(path: Path) -> ReadResult:
     columns = table.resolve(GATK_COLUMNS, GATK_REQUIRED)
     sample, lengths = _sam_header(table.meta)
     build, evidence = _build_of(lengths)
-    sink = SegmentSink(path, "gatk-seg", table.header)
-    for line, fields in table.rows:
-        row = sink.row(line, fields, columns, GATK_REQUIRED)
-        if row is None:
-            continue
-        values = row.numbers("log2")
-        start, end = row.position("start"), row.position("end")
-        if values is None or start is None or end is None:
-            sink.skip()
-            continue
-        sink.add(line, row.text("chrom"), start, end, log2=values["log2"], probes=row.count("probes"), sample=sample)
+    sink = collect_segments(path, GATK_TABLE, table.header, table.rows, columns, sample=sample)
     return sink.result("gatk-seg", sample=sample, genome_build=build, build_evidence=evidence)
 
 
@@ -105,26 +106,13 @@ def read_seg(path: Path) -> ReadResult:
     table = open_table(path, SEG_LABEL)
     header, rows = _seg_layout(table)
     columns = _seg_columns(table, header)
-    sink = SegmentSink(path, "seg", header)
-    required = ("sample", "chrom", "start", "end", "log2")
-    for line, fields in rows:
-        row = sink.row(line, fields, columns, required)
-        if row is None:
-            continue
-        values = row.numbers("log2")
-        start, end = row.position("start"), row.position("end")
-        if values is None or start is None or end is None:
-            sink.skip()
-            continue
-        probes = row.count("probes") if "probes" in columns else None
-        sink.add(line, row.text("chrom"), start, end, log2=values["log2"], probes=probes, sample=row.text("sample"))
-    return sink.result("seg")
+    return collect_segments(path, SEG_TABLE, header, rows, columns).result("seg")
 
 
 def _seg_layout(table: Table):
     """(header names, rows): a first line with numeric positions is data, not a header."""
     first = table.header
-    if len(first) >= 4 and _is_number(first[2]) and _is_number(first[3]):
+    if len(first) >= 4 and is_number(first[2]) and is_number(first[3]):
         names = [f"column {i + 1}" for i in range(len(first))]
 
         def rows():
@@ -154,10 +142,3 @@ def _seg_columns(table: Table, header: list[str]) -> dict[str, int]:
         columns["probes"] = mark
     return columns
 
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text.strip().strip('"'))
-    except ValueError:
-        return False
-    return True

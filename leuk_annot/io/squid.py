@@ -26,32 +26,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import InputFormatError
-from ..model import Fusion, Warning
-from ..normalize import parse_fusion_name
+from ..model import Fusion
 from .base import ReadResult
-from .caller_table import Row, breakpoint, read_rows
+from .caller_table import CallerTable, Row, breakpoint, fusion_from_row, read_caller_table, split_fusion_name
 
 __all__ = ["read_squid", "junctions"]
 
 FORMAT = "squid"
 LABEL = "SQUID annotated _sv.txt (AnnotateSQUIDOutput.py)"
 REQUIRED = ("chrom1", "start1", "end1", "chrom2", "start2", "end2", "score", "strand1", "strand2", "Type", "FusedGenes")
+TABLE = CallerTable(FORMAT, LABEL, REQUIRED)  # breakpoints are not assigned to genes (module doc)
 
 
 def read_squid(path: Path) -> ReadResult:
     """Read annotated SQUID calls: gene pairs and read weights; breakpoints left unassigned (see module doc)."""
-    path = Path(path)
-    result = ReadResult(format=FORMAT)
-    stats: dict[str, int] = {}
-    for row in read_rows(path, label=LABEL, required=REQUIRED, warnings=result.warnings, stats=stats):
-        fusion = _row_to_fusion(row, path, result.warnings)
-        if fusion is None:
-            stats["skipped"] += 1
-        else:
-            result.events.append(fusion)
-    result.stats = {"rows": stats["rows"], "fusions": len(result.events), "skipped": stats["skipped"]}
-    return result
+    return read_caller_table(path, TABLE, _row_to_fusion)
 
 
 def junctions(row: Row) -> tuple[str | None, str | None]:
@@ -71,29 +60,20 @@ def junctions(row: Row) -> tuple[str | None, str | None]:
     return points[0], points[1]
 
 
-def _row_to_fusion(row: Row, path: Path, warnings: list[Warning]) -> Fusion | None:
+def _row_to_fusion(row: Row) -> Fusion | None:
     pairs = [pair.strip() for pair in (row.get("FusedGenes") or "").split(",") if pair.strip()]
     if not pairs:
         row.warn(f"no gene pair in FusedGenes (Type {row.get('Type')!r}); row skipped")
         return None
-    try:
-        gene5, gene3 = parse_fusion_name(pairs[0], path=path, line=row.line)
-    except InputFormatError as exc:
-        warnings.append(Warning(f"{exc}; row skipped", row.source))
+    genes = split_fusion_name(row, pairs[0])
+    if genes is None:
         return None
     flags = []
     if len(pairs) > 1:
         flags.append("intergenic")
     if (row.get("Type") or "").lower() != "fusion-gene":
         flags.append("not-fusion-gene")
-    return Fusion(
-        gene5=gene5,
-        gene3=gene3,
-        caller=FORMAT,
-        source=row.source,
-        supporting_reads=_weight(row),
-        flags=tuple(flags),
-    )
+    return fusion_from_row(row, TABLE, genes[0], genes[1], supporting_reads=_weight(row), flags=flags)
 
 
 def _weight(row: Row) -> int | None:

@@ -43,7 +43,7 @@ from ..errors import InputFormatError
 from ..model import Fusion
 from ..normalize import parse_fusion_name
 from .base import ReadResult
-from .caller_table import Row, parse_breakpoint, read_rows, whole_number
+from .caller_table import CallerTable, Point, Row, fusion_from_row, read_caller_table, whole_number
 
 __all__ = ["ANNOT_FLAGS", "FREE_PASS", "MIN_FFPM", "support_level", "read_star_fusion"]
 
@@ -89,22 +89,17 @@ FREE_PASS = ("Mitelman", "chimerdb_omim", "chimerdb_pubmed", "ChimerKB", "Chimer
 """Cancer-fusion databases that exempt a fusion from the red-herring flags (AnnotFilterRule.pm ``@FREE_PASS``)."""
 
 REQUIRED = ("FusionName", "JunctionReadCount", "SpanningFragCount")
+TABLE = CallerTable(
+    FORMAT,
+    "STAR-Fusion fusion_predictions.tsv",
+    REQUIRED,
+    breakpoints=(Point(("LeftBreakpoint",), "LeftBreakpoint"), Point(("RightBreakpoint",), "RightBreakpoint")),
+)
 
 
 def read_star_fusion(path: Path) -> ReadResult:
     """Read a STAR-Fusion prediction table (any layout above, plain or gzip) into Fusion events."""
-    path = Path(path)
-    result = ReadResult(format=FORMAT)
-    stats: dict[str, int] = {}
-    label = "STAR-Fusion fusion_predictions.tsv"
-    for row in read_rows(path, label=label, required=REQUIRED, warnings=result.warnings, stats=stats):
-        fusion = _row_to_fusion(row)
-        if fusion is None:
-            stats["skipped"] += 1
-        else:
-            result.events.append(fusion)
-    result.stats = {"rows": stats["rows"], "fusions": len(result.events), "skipped": stats["skipped"]}
-    return result
+    return read_caller_table(path, TABLE, _row_to_fusion)
 
 
 def _row_to_fusion(row: Row) -> Fusion | None:
@@ -115,13 +110,11 @@ def _row_to_fusion(row: Row) -> Fusion | None:
     spanning = _count(row, "SpanningFragCount")
     ffpm, ffpm_text = _ffpm(row)
     anchor = row.get("LargeAnchorSupport")
-    return Fusion(
-        gene5=genes[0],
-        gene3=genes[1],
-        caller=FORMAT,
-        source=row.source,
-        breakpoint5=parse_breakpoint(row, row.get("LeftBreakpoint"), "LeftBreakpoint"),
-        breakpoint3=parse_breakpoint(row, row.get("RightBreakpoint"), "RightBreakpoint"),
+    return fusion_from_row(
+        row,
+        TABLE,
+        genes[0],
+        genes[1],
         supporting_reads=None if junction is None or spanning is None else junction + spanning,
         support_level=support_level(junction, spanning, ffpm, anchor),
         caller_confidence=_describe(ffpm_text, junction, spanning, anchor, row.get("PROT_FUSION_TYPE")),

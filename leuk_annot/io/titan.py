@@ -22,7 +22,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .base import ReadResult
-from .cnv_table import SegmentSink, open_table
+from .cnv_table import SegmentTable, read_segment_table
 
 __all__ = ["read_titan"]
 
@@ -39,32 +39,15 @@ COLUMNS = {
     "snps": ("Length(snp)",),
 }
 REQUIRED = ("chrom", "start", "end", "log2", "cn")
+TABLE = SegmentTable(
+    FORMAT,
+    LABEL,
+    COLUMNS,
+    REQUIRED,
+    fields={"log2": "log2", "copy_number": "cn", "minor_copy_number": "minor", "probes": "snps", "sample": "sample"},
+)
 
 
 def read_titan(path: Path) -> ReadResult:
     """Read TitanCNA segments (1-based) with their copy number, minor copy number and log2 ratio."""
-    path = Path(path)
-    table = open_table(path, LABEL)
-    columns = table.resolve(COLUMNS, REQUIRED)
-    sink = SegmentSink(path, FORMAT, table.header)
-    for line, fields in table.rows:
-        row = sink.row(line, fields, columns, REQUIRED)
-        if row is None:
-            continue
-        values = row.numbers("log2", "cn", "minor")
-        start, end = row.position("start"), row.position("end")
-        if values is None or start is None or end is None:
-            sink.skip()
-            continue
-        sink.add(
-            line,
-            row.text("chrom"),
-            start,
-            end,
-            log2=values["log2"],
-            copy_number=values["cn"],
-            minor_copy_number=values["minor"],
-            probes=row.count("snps"),
-            sample=row.text("sample"),
-        )
-    return sink.result(FORMAT)
+    return read_segment_table(path, TABLE)

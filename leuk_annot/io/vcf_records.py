@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from ..errors import InputFormatError
 from ..genome import normalize_chrom
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 __all__ = ["RecordReader", "RegionIndex"]
 
 _GVCF_ALTS = {"<NON_REF>", "<*>", "*", "."}
+_T = TypeVar("_T", str, tuple)
 
 
 class RegionIndex:
@@ -60,7 +61,8 @@ class RecordReader:
     def __init__(self, *, path, header, sample, sample_index, include_filtered, regions):
         self.path = path
         self._source_path = str(path)
-        self._strings: dict[str, str] = {}  # one copy of each chromosome, FILTER and gene string
+        self._strings: dict = {}  # one copy of each chromosome, FILTER, gene, transcript and consequence
+        self._chroms: dict[str, str] = {}  # CHROM as written -> normalised
         self.header = header
         self.sample = sample
         self.sample_index = sample_index
@@ -164,7 +166,9 @@ class RecordReader:
         if not raw_chrom:
             self.stats["blank_lines"] += 1
             return
-        chrom = self._shared(normalize_chrom(raw_chrom))
+        chrom = self._chroms.get(raw_chrom)
+        if chrom is None:
+            chrom = self._chroms[raw_chrom] = self._shared(normalize_chrom(raw_chrom))
         pos = record.POS
         region_gene = None
         if self.regions is not None:
@@ -211,12 +215,8 @@ class RecordReader:
             if chosen is not None:
                 called = self.annotation.describe(chosen)
                 gene = self._shared(called.gene) if called.gene else site.region_gene
-                consequence, hgvs_c, hgvs_p, transcript = (
-                    called.consequence,
-                    called.hgvs_c,
-                    called.hgvs_p,
-                    called.transcript,
-                )
+                consequence, hgvs_c, hgvs_p = self._shared(called.consequence), called.hgvs_c, called.hgvs_p
+                transcript = self._shared(called.transcript) if called.transcript else None
         vaf, depth, alt_depth = allele_fraction(record, ref, alts, alt_index, self.sample_index, self.info_af_per_alt)
         return Variant(
             chrom=site.chrom,
@@ -237,9 +237,9 @@ class RecordReader:
             sample=self.sample,
         )
 
-    def _shared(self, text: str) -> str:
-        """The first equal string seen: thousands of variants then share one copy."""
-        return self._strings.setdefault(text, text)
+    def _shared(self, value: _T) -> _T:
+        """The first equal value seen (a string or a tuple of them): thousands of variants share one copy."""
+        return self._strings.setdefault(value, value)
 
 
 class _Site(NamedTuple):

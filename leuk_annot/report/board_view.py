@@ -75,8 +75,16 @@ def critical_flags(
             none_text = "Not assessed (no VCF to genotype TPMT/NUDT15)."
         else:
             none_text = "None raised."
-        kinds.append({"kind": kind, "label": label, "entries": items, "none_text": none_text,
-                      "action": any(i.get("action", True) for i in items)})
+        kinds.append(
+            {
+                "kind": kind,
+                "label": label,
+                "entries": items,
+                "none_text": none_text,
+                "action": any(i.get("action", True) for i in items),
+                "not_assessed": kind == "pgx" and pgx is None,
+            }
+        )
     return {"kinds": kinds, "other": other}
 
 
@@ -94,11 +102,23 @@ def _pgx_flag_items(result: AnnotationResult, cites: CitationIndex) -> list[dict
             note = "adjust thiopurine starting dose"
         else:
             note = "standard thiopurine dosing"
-        items.append({"text": f"{call.gene}{diplotype}: {phenotype} — {note}", "lesions": "", "refs": [],
-                      "action": phenotype != _NORMAL_PHENOTYPE})
+        items.append(
+            {
+                "text": f"{call.gene}{diplotype}: {phenotype} — {note}",
+                "lesions": "",
+                "refs": [],
+                "action": phenotype != _NORMAL_PHENOTYPE,
+            }
+        )
     if any(call.sample_kind != "germline" for call in pgx.calls):
-        items.append({"text": "Genotyped from tumour DNA: confirm on a germline sample before dosing.",
-                      "lesions": "", "refs": [], "action": True})
+        items.append(
+            {
+                "text": "Genotyped from tumour DNA: confirm on a germline sample before dosing.",
+                "lesions": "",
+                "refs": [],
+                "action": True,
+            }
+        )
     if items and pgx.recommendations:
         items[-1]["refs"] = cites.refs(k for r in pgx.recommendations for k in r.citations)
     return items
@@ -150,8 +170,13 @@ def _split_url(text: str) -> tuple[str, str | None]:
 def pharmacogenomics_view(result: AnnotationResult, cites: CitationIndex) -> dict[str, Any]:
     pgx = result.pharmacogenomics
     if pgx is None:
-        return {"assessed": False, "not_assessed_text": "Not assessed: no small-variant VCF was given to genotype "
-                "TPMT and NUDT15.", "calls": [], "doses": [], "method": ""}
+        return {
+            "assessed": False,
+            "not_assessed_text": "Not assessed: no small-variant VCF was given to genotype TPMT and NUDT15.",
+            "calls": [],
+            "doses": [],
+            "method": "",
+        }
     calls = [
         {
             "gene": c.gene,
@@ -193,12 +218,18 @@ def vaf_view(result: AnnotationResult) -> dict[str, Any]:
     caption = (
         f"Variant allele fraction of the {len(points)} sequence-variant lesion(s), in table order. "
         "The dashed line marks 50%, expected for a heterozygous variant in a pure tumour. "
-        + ("Marker shape shows clonality (circle clonal, triangle subclonal)."
-           if clonality_known else
-           "Clonality not assessed (give --purity, or the marrow blast % in a clinical file): hollow squares.")
+        + (
+            "Marker shape shows clonality (circle clonal, triangle subclonal)."
+            if clonality_known
+            else "Clonality not assessed (give --purity, or the marrow blast % in a clinical file): hollow squares."
+        )
     )
     from markupsafe import Markup  # lazy, like jinja2: JSON/TSV-only runs do not need it
 
     # Markup: vaf_plot escapes every text it inserts (see its module docstring).
-    return {"svg": Markup(vaf_plot(points)), "count": len(points), "caption": caption,
-            "rows": [{"label": p.label, "vaf": vaf_percent(p.vaf)} for p in points]}
+    return {
+        "svg": Markup(vaf_plot(points)),
+        "count": len(points),
+        "caption": caption,
+        "rows": [{"label": p.label, "vaf": vaf_percent(p.vaf)} for p in points],
+    }

@@ -64,11 +64,18 @@ def vaf_plot(points: Sequence[VafPoint], *, plot_id: str = "vaf-plot") -> str:
         return y1 - (y1 - y0) * min(max(vaf, 0.0), 1.0)
 
     drawn = [p for p in points if p.vaf is not None]
-    desc = "; ".join(
-        f"{p.label}: " + (f"VAF {p.vaf * 100:.1f}%, {_clonality_text(p.clonality)}" if p.vaf is not None
-                          else "no allele fraction reported")
-        for p in points
-    ) or "No sequence variants."
+    desc = (
+        "; ".join(
+            f"{p.label}: "
+            + (
+                f"VAF {p.vaf * 100:.1f}%, {_clonality_text(p.clonality)}"
+                if p.vaf is not None
+                else "no allele fraction reported"
+            )
+            for p in points
+        )
+        or "No sequence variants."
+    )
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="vaf-plot" id="{pid}" role="img" '
         f'viewBox="0 0 {width} {_HEIGHT}" width="{width}" preserveAspectRatio="xMinYMid meet" '
@@ -77,9 +84,12 @@ def vaf_plot(points: Sequence[VafPoint], *, plot_id: str = "vaf-plot") -> str:
         f'<desc id="{pid}-desc">{_esc(desc)}</desc>',
         # legend: shapes with words
         f'<g class="legend" font-size="11" fill="{_INK}">',
-        _marker("clonal", x0 + 6, 16), f'<text x="{x0 + 16}" y="20">clonal</text>',
-        _marker("subclonal", x0 + 76, 17), f'<text x="{x0 + 86}" y="20">subclonal</text>',
-        _marker(None, x0 + 166, 16), f'<text x="{x0 + 176}" y="20">not assessed</text>',
+        _marker("clonal", x0 + 6, 16),
+        f'<text x="{x0 + 16}" y="20">clonal</text>',
+        _marker("subclonal", x0 + 76, 17),
+        f'<text x="{x0 + 86}" y="20">subclonal</text>',
+        _marker(None, x0 + 166, 16),
+        f'<text x="{x0 + 176}" y="20">not assessed</text>',
         f'<line x1="{x0 + 270}" x2="{x0 + 292}" y1="16" y2="16" stroke="{_INK}" stroke-dasharray="6 4"/>',
         f'<text x="{x0 + 296}" y="20">50% (heterozygous, pure sample)</text>',
         "</g>",
@@ -91,11 +101,14 @@ def vaf_plot(points: Sequence[VafPoint], *, plot_id: str = "vaf-plot") -> str:
         parts.append(f'<text x="{x0 - 6}" y="{ty}" dy="4" stroke="none">{tick}%</text>')
     parts.append("</g>")
     mid = _num((y0 + y1) / 2)
-    parts.append(f'<text x="14" y="{mid}" transform="rotate(-90 14 {mid})" text-anchor="middle" '
-                 f'fill="{_INK}">VAF</text>')
+    parts.append(
+        f'<text x="14" y="{mid}" transform="rotate(-90 14 {mid})" text-anchor="middle" fill="{_INK}">VAF</text>'
+    )
     half = _num(y(0.5))
-    parts.append(f'<line class="half-line" x1="{x0}" x2="{x1}" y1="{half}" y2="{half}" stroke="{_INK}" '
-                 'stroke-width="1.2" stroke-dasharray="6 4"/>')
+    parts.append(
+        f'<line class="half-line" x1="{x0}" x2="{x1}" y1="{half}" y2="{half}" stroke="{_INK}" '
+        'stroke-width="1.2" stroke-dasharray="6 4"/>'
+    )
     parts.append(f'<g class="dots" fill="{_INK}">')
     for i, p in enumerate(points):
         cx = x0 + _SLOT * (i + 0.5)
@@ -105,12 +118,16 @@ def vaf_plot(points: Sequence[VafPoint], *, plot_id: str = "vaf-plot") -> str:
             f'transform="rotate(-35 {_num(cx)} {label_y})">{_esc(p.label)}</text>'
         )
         if p.vaf is None:
-            parts.append(f'<text x="{_num(cx)}" y="{_num(y1 - 6)}" text-anchor="middle" font-size="10" '
-                         f'fill="{_MUTED}">no VAF</text>')
+            parts.append(
+                f'<text x="{_num(cx)}" y="{_num(y1 - 6)}" text-anchor="middle" font-size="10" '
+                f'fill="{_MUTED}">no VAF</text>'
+            )
             continue
         cy = y(p.vaf)
         tip = f"{p.label}: VAF {p.vaf * 100:.1f}%, {_clonality_text(p.clonality)}"
-        parts.append(f'<g class="dot"><title>{_esc(tip)}</title>{_marker(p.clonality, cx, cy)}'
-                     f'<text x="{_num(cx + 9)}" y="{_num(cy - 6)}" font-size="10">{p.vaf * 100:.0f}%</text></g>')
+        parts.append(
+            f'<g class="dot"><title>{_esc(tip)}</title>{_marker(p.clonality, cx, cy)}'
+            f'<text x="{_num(cx + 9)}" y="{_num(cy - 6)}" font-size="10">{p.vaf * 100:.0f}%</text></g>'
+        )
     parts.append("</g></svg>")
     return "".join(parts)
