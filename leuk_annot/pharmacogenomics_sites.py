@@ -5,13 +5,14 @@ a gVCF ``<NON_REF>`` block with INFO ``END``) never becomes a ``Variant``. This 
 so ``call_pharmacogenes`` can tell "assessed, reference" from "not reported". A record whose samples all
 have a missing genotype (``./.``) does not count: the caller looked but made no call.
 
-Plain or gzip/bgzip-compressed text VCFs are read line by line (no htslib); BCF gives None (unknown).
+An indexed bgzipped VCF is queried at the sites through its index (a whole-genome file is not read a
+second time); plain or unindexed gzip text is scanned once, comparing raw chromosome bytes before
+decoding anything; BCF without an index gives None (unknown).
 """
 
 from __future__ import annotations
 
 import gzip
-import io
 from pathlib import Path
 
 from .genome import normalize_build, normalize_chrom
@@ -40,26 +41,39 @@ def reported_pgx_sites(path: Path | str, kb, build: str) -> frozenset[tuple[str,
     by_chrom: dict[str, list[int]] = {}
     for chrom, pos in targets:
         by_chrom.setdefault(chrom, []).append(pos)
-    found: set[tuple[str, int]] = set()
-    with _open_text(Path(path)) as handle:
+    from .io.vcf import indexed_record_lines
+
+    indexed = indexed_record_lines(Path(path), sorted(targets))
+    if indexed is not None:
+        return _covered(indexed, by_chrom)
+    raw_names = {name.encode() for chrom in by_chrom for name in (chrom, f"chr{chrom}")}
+    with _open_binary(Path(path)) as handle:
         if handle is None:
             return None
-        for line in handle:
-            if line.startswith("#") or not line.strip():
-                continue
-            chrom_raw, _, rest = line.partition("\t")
-            chrom = normalize_chrom(chrom_raw)
-            wanted = by_chrom.get(chrom)
-            if not wanted:
-                continue
-            fields = rest.rstrip("\r\n").split("\t")
-            if len(fields) < 7 or not fields[0].isdigit():
-                continue
-            start = int(fields[0])
-            end = max(start + len(fields[2]) - 1, _info_end(fields[6]) or start)
-            hits = [p for p in wanted if start <= p <= end]
-            if hits and _has_called_genotype(fields):
-                found.update((chrom, p) for p in hits)
+        # Compare the raw CHROM bytes first: almost every line of a genome-wide file is skipped unread.
+        lines = (line.decode("utf-8", "replace") for line in handle
+                 if line[:1] != b"#" and line.split(b"\t", 1)[0] in raw_names)
+        return _covered(lines, by_chrom)
+
+
+def _covered(lines, by_chrom: dict[str, list[int]]) -> frozenset[tuple[str, int]]:
+    found: set[tuple[str, int]] = set()
+    for line in lines:
+        if line.startswith("#") or not line.strip():
+            continue
+        chrom_raw, _, rest = line.partition("\t")
+        chrom = normalize_chrom(chrom_raw)
+        wanted = by_chrom.get(chrom)
+        if not wanted:
+            continue
+        fields = rest.rstrip("\r\n").split("\t")
+        if len(fields) < 7 or not fields[0].isdigit():
+            continue
+        start = int(fields[0])
+        end = max(start + len(fields[2]) - 1, _info_end(fields[6]) or start)
+        hits = [p for p in wanted if start <= p <= end]
+        if hits and _has_called_genotype(fields):
+            found.update((chrom, p) for p in hits)
     return frozenset(found)
 
 
@@ -71,17 +85,17 @@ class _Missing:
         return False
 
 
-def _open_text(path: Path):
+def _open_binary(path: Path):
     with path.open("rb") as raw:
         magic = raw.read(4)
     if magic[:2] == b"\x1f\x8b":
         with gzip.open(path, "rb") as probe:
             if probe.read(3) == b"BCF":
                 return _Missing()
-        return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8", errors="replace")
+        return gzip.open(path, "rb")
     if magic[:3] == b"BCF":
         return _Missing()
-    return path.open(encoding="utf-8", errors="replace")
+    return path.open("rb")
 
 
 def _info_end(info: str) -> int | None:

@@ -295,3 +295,19 @@ def test_thresholds_are_schema_checked(db_copy):
     _edit(db_copy, lambda d: d["genotyping"].update(hom_min_vaf=1.5))
     with pytest.raises(KnowledgeBaseError, match=r"pharmacogenes.yaml: .genotyping.hom_min_vaf: 1.5 is greater than"):
         load_knowledge(db_copy)
+
+
+def test_indexed_and_text_scans_find_the_same_reported_sites(kb, tmp_path):
+    """An indexed VCF is queried at the sites; the answer equals the full text scan."""
+
+
+    import pysam
+
+    from leuk_annot.pharmacogenomics_sites import reported_pgx_sites
+
+    source = REPO / "test_data" / "cases" / "nudt15_hom_germline" / "GERMLINE.vcf"
+    plain = tmp_path / "g.vcf"
+    shutil.copy(source, plain)
+    indexed = pysam.tabix_index(str(plain), preset="vcf", keep_original=True, force=True)
+    text_scan = reported_pgx_sites(source, kb, "GRCh38")
+    assert text_scan and reported_pgx_sites(indexed, kb, "GRCh38") == text_scan

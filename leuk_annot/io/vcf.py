@@ -199,3 +199,33 @@ def _choose_sample(
         f"cannot tell which of the {len(samples)} samples is the tumour: {listed}",
         hint="pass --tumor-id NAME (no ##tumor_sample header line and no column named TUMOR)",
     )
+
+
+def indexed_record_lines(path: Path, sites: Sequence[tuple[str, int]]) -> list[str] | None:
+    """The raw text of the records overlapping ``sites`` (chrom without 'chr', 1-based), fetched through
+    the tabix/CSI index; None when the file has no usable index (the caller then scans the text).
+
+    Used for the few pharmacogene sites, where reading a whole WGS file a second time would cost more
+    than the annotation itself.
+    """
+    path = Path(path)
+    if _index_path(path) is None:
+        return None
+    with _captured_stderr():
+        vcf = cyvcf2.VCF(str(path), lazy=True)
+        if not _can_query(vcf, path):
+            return None
+        names = set(vcf.seqnames)
+        lines: list[str] = []
+        seen: set[str] = set()
+        for chrom, pos in sites:
+            name = next((n for n in (chrom, f"chr{chrom}", "chrM" if chrom == "MT" else chrom) if n in names), None)
+            if name is None:
+                continue
+            for record in vcf(f"{name}:{pos}-{pos}"):
+                text = str(record)
+                if text not in seen:
+                    seen.add(text)
+                    lines.append(text)
+        vcf.close()
+    return lines

@@ -169,7 +169,7 @@ def _overlay(db_dir: Path, files: dict, checker: SchemaChecker) -> tuple[list, l
 def _yaml(path: Path) -> Any:
     import yaml
 
-    class _Loader(yaml.SafeLoader):
+    class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when present: 15x faster
         """Safe loader that keeps dates as text: review dates are compared as ISO strings."""
 
     _Loader.yaml_implicit_resolvers = {
