@@ -23,7 +23,7 @@ from .io.clinical import read_clinical
 from .model import AnnotationResult, Assessment, Provenance, Warning
 from .normalize import normalize_fusion
 from .relapse import assess_relapse
-from .therapy import collect_flags, combine_prognosis, link_therapies
+from .therapy import collect_flags, combine_prognosis, link_therapies, therapy_conflict_flags
 
 __all__ = ["SampleInputs", "annotate"]
 
@@ -106,14 +106,15 @@ def annotate(inputs: SampleInputs, kb, *, now: datetime | None = None) -> Annota
     low_confidence = assign_roles(derived.low_confidence, (), kb)
     sample_id = inputs.sample_id or evidence.vcf_sample or _stem(paths[0])
     created = (now or datetime.now(timezone.utc)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    therapies = link_therapies(lesions, calls, kb)
     return AnnotationResult(
         sample_id=sample_id,
         genome_build=build or "unknown",
         lesions=tuple(lesions),
         subtypes=calls,
-        therapies=link_therapies(lesions, calls, kb),
+        therapies=therapies,
         prognosis=combine_prognosis(lesions, calls, kb, assessed),
-        flags=collect_flags(lesions, kb, assessed),
+        flags=collect_flags(lesions, kb, assessed) + therapy_conflict_flags(therapies, lesions),
         warnings=tuple(warnings),
         provenance=Provenance(
             leuk_annot_version=__version__,

@@ -119,3 +119,31 @@ def evaluate_markers(lesions: Sequence[Lesion], kb, assessed: Collection[str] = 
         if support is not None:
             hits.append((marker, support))
     return hits
+
+
+def therapy_conflict_flags(therapies: Sequence[TherapyLink], lesions: Sequence[Lesion]) -> tuple[Flag, ...]:
+    """One flag per agent with both sensitivity and resistance links in this sample (e.g. imatinib for
+    BCR::ABL1 and against ABL1 T315I), so a sensitivity line is never read without its counterpart."""
+    labels = {lesion.id: lesion.label for lesion in lesions}
+    by_agent: dict[str, dict[str, list[TherapyLink]]] = {}
+    for link in therapies:
+        by_agent.setdefault(link.agent, {}).setdefault(link.response, []).append(link)
+    flags = []
+    for agent, responses in sorted(by_agent.items()):
+        if "sensitivity" not in responses or "resistance" not in responses:
+            continue
+
+        def describe(links: list[TherapyLink]) -> str:
+            return "; ".join(f"{', '.join(labels.get(i, i) for i in link.lesion_ids)} (level {link.evidence_level})"
+                             for link in links)
+
+        citations = tuple(dict.fromkeys(c for links in responses.values() for link in links for c in link.citations))
+        lesion_ids = tuple(dict.fromkeys(i for links in responses.values() for link in links for i in link.lesion_ids))
+        flags.append(Flag(
+            f"THERAPY-CONFLICT-{agent.upper().replace(' ', '_')}",
+            f"{agent}: sensitivity via {describe(responses['sensitivity'])} but resistance via "
+            f"{describe(responses['resistance'])} in this sample; review before use.",
+            citations,
+            lesion_ids,
+        ))
+    return tuple(flags)

@@ -241,3 +241,14 @@ def test_informational_flags_do_not_demote_but_artefact_flags_do(kb):
     assert demoted.lesions == [] and len(demoted.low_confidence) == 1
     igh = lesions_of(kb, fusions=[fusion("IGH", "CRLF2", flags=("intergenic",))])
     assert [x.confidence for x in igh] == ["high"], "an enhancer hijack may break outside the gene"
+
+
+def test_an_agent_with_sensitivity_and_resistance_in_one_sample_is_flagged(kb):
+    from leuk_annot.therapy import therapy_conflict_flags
+
+    lesions = lesions_of(kb, variants=[variant("ABL1", "p.Thr315Ile")], fusions=[fusion("BCR", "ABL1")])
+    calls = classify(lesions, kb)
+    links = link_therapies(lesions, calls, kb)
+    flags = {flag.id: flag for flag in therapy_conflict_flags(links, lesions)}
+    assert "THERAPY-CONFLICT-IMATINIB" in flags and "THERAPY-CONFLICT-PONATINIB" not in flags
+    assert "resistance via ABL1 p.T315I" in flags["THERAPY-CONFLICT-IMATINIB"].text
