@@ -9,30 +9,7 @@ from typing import Any
 
 from ..errors import KnowledgeBaseError
 from . import builders
-from .records import (  # noqa: F401 - the record classes stay importable from leuk_annot.knowledge
-    Citation,
-    Cytoband,
-    DosingRule,
-    Exon,
-    ExonBoundary,
-    FusionIsoforms,
-    Gene,
-    GeneticMarker,
-    Hotspot,
-    KnowledgeBase,
-    LesionRule,
-    Marker,
-    PediatricTarget,
-    PgxAllele,
-    Pharmacogene,
-    PharmacogeneTable,
-    RelapseScheme,
-    RiskCategory,
-    Rule,
-    Subtype,
-    Therapy,
-    TherapyAgent,
-)
+from .records import FusionIsoforms, KnowledgeBase, Rule
 from .resources import default_db_dir
 from .validate import SUPPORTED_SCHEMA_VERSIONS, SchemaChecker, check_cross_references
 
