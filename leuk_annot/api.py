@@ -186,7 +186,7 @@ def _assessments(inputs: SampleInputs, available: set[str]) -> tuple[Assessment,
 
 def _stem(path) -> str:
     name = Path(path).name
-    for suffix in (".gz", ".bgz", ".vcf", ".bcf", ".tsv", ".txt"):
+    for suffix in (".gz", ".bgz", ".vcf", ".bcf", ".tsv", ".txt", ".csv", ".seg", ".cns", ".cnr", ".call"):
         if name.endswith(suffix):
             name = name[: -len(suffix)]
     return name or "sample"

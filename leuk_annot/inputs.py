@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import GenomeBuildError, UnknownFormatError
-from .genome import normalize_build
+from .genome import CONTIG_LENGTHS, normalize_build
 from .io import ReadResult, Region, read_copy_number, read_fusions, read_structural_variants, read_variants
 from .model import CopyNumberSegment, Fusion, InputFile, StructuralVariant, Variant, Warning
 from .normalize import normalize_fusion
@@ -83,7 +83,25 @@ def read_sample(inputs, kb) -> SampleEvidence:
     if inputs.cnv and out.build is None:
         raise GenomeBuildError(inputs.cnv[0], None, "copy-number segments need the genome build and no input "
                                "states it", "pass --genome GRCh37 or --genome GRCh38")
+    _check_segments_fit_build(out.segments, out.build)
     return out
+
+
+def _check_segments_fit_build(segments: list[CopyNumberSegment], build: str | None) -> None:
+    """A segment past the end of its chromosome means the file is from the other build: stop, never
+    place its copy numbers on the wrong genes."""
+    lengths = CONTIG_LENGTHS.get(build or "", {})
+    for segment in segments:
+        length = lengths.get(segment.chrom)
+        if length is not None and segment.end > length:
+            other = next(b for b in CONTIG_LENGTHS if b != build)
+            fits = segment.end <= CONTIG_LENGTHS[other][segment.chrom]
+            raise GenomeBuildError(
+                segment.source.path, segment.source.line,
+                f"segment {segment.chrom}:{segment.start}-{segment.end} ends beyond chromosome {segment.chrom} of "
+                f"{build} ({length:,} bp)" + (f"; it fits {other}" if fits else ""),
+                f"check the build of the copy-number file and pass --genome {other if fits else build}",
+            )
 
 
 def _read_germline(out: SampleEvidence, path: Path, inputs, kb) -> None:

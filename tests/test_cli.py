@@ -195,3 +195,12 @@ def test_fusion_table_passed_as_sv_is_named(capsys, tmp_path):
     status, _, err = run(["--sv", DEMO_FUSIONS, "-o", tmp_path / "out"], capsys)
     assert status in (ExitStatus.UNKNOWN_FORMAT, ExitStatus.INPUT_ERROR)
     assert "--fusions" in err and not (tmp_path / "out").exists()
+
+
+def test_copy_number_from_the_other_build_is_refused(tmp_path, capsys):
+    seg = tmp_path / "grch37.seg"
+    seg.write_text("ID\tchrom\tloc.start\tloc.end\tnum.mark\tseg.mean\nS1\t1\t1\t249250621\t100\t0.0\n")
+    status, _, err = run(["--cnv", seg, "--genome", "GRCh38", "-o", tmp_path / "out"], capsys)
+    assert status == ExitStatus.BUILD_ERROR
+    assert "grch37.seg:2: segment 1:1-249250621 ends beyond chromosome 1 of GRCh38" in err and "fits GRCh37" in err
+    assert not (tmp_path / "out").exists()
