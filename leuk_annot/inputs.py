@@ -49,18 +49,19 @@ def read_sample(inputs, kb) -> SampleEvidence:
                                      "not a small-variant VCF", "pass it with --sv")
 
         out.build, out.build_evidence = detect_vcf_build(path, inputs.genome)
+        from .pharmacogenomics_sites import pgx_site_positions
+
         result = read_variants(path, tumor_id=inputs.tumor_id, include_filtered=inputs.include_filtered,
-                               regions=gene_regions(kb, out.build), genome=out.build)
+                               regions=gene_regions(kb, out.build), genome=out.build,
+                               watch_sites=sorted(pgx_site_positions(kb, out.build)))
         out.variants = [e for e in result.events if isinstance(e, Variant)]
         out.vcf_sample = result.sample
+        if inputs.germline is None:
+            out.reported_pgx_sites = result.reported_sites
         _record(out, path, result, "vcf")
 
     if inputs.germline is not None:
         _read_germline(out, Path(inputs.germline), inputs, kb)
-    elif inputs.vcf is not None and out.build is not None:
-        from .pharmacogenomics_sites import reported_pgx_sites
-
-        out.reported_pgx_sites = reported_pgx_sites(inputs.vcf, kb, out.build)
 
     formats = list(inputs.fusion_formats) + [None] * (len(inputs.fusions) - len(inputs.fusion_formats))
     for path, fmt in zip(inputs.fusions, formats):
@@ -107,17 +108,17 @@ def _check_segments_fit_build(segments: list[CopyNumberSegment], build: str | No
 def _read_germline(out: SampleEvidence, path: Path, inputs, kb) -> None:
     """The remission/normal VCF, read only at pharmacogene sites, in the sample's build."""
     from .io.vcf import detect_vcf_build
-    from .pharmacogenomics_sites import pgx_site_positions, reported_pgx_sites
+    from .pharmacogenomics_sites import pgx_regions, pgx_site_positions
 
     build, evidence = detect_vcf_build(path, out.build or inputs.genome)
     if out.build is not None and build != out.build:
         raise GenomeBuildError(path, None, f"genome build {build} ({evidence}) differs from {out.build} "
                                f"({out.build_evidence})", "annotate files of one build together")
     out.build = out.build or build
-    regions = [Region(chrom, pos, pos, "pgx") for chrom, pos in sorted(pgx_site_positions(kb, build))]
-    result = read_variants(path, tumor_id=inputs.germline_sample, regions=regions, genome=build)
+    result = read_variants(path, tumor_id=inputs.germline_sample, regions=pgx_regions(kb, build), genome=build,
+                           watch_sites=sorted(pgx_site_positions(kb, build)))
     out.germline_variants = [e for e in result.events if isinstance(e, Variant)]
-    out.reported_pgx_sites = reported_pgx_sites(path, kb, build)
+    out.reported_pgx_sites = result.reported_sites
     _record(out, path, result, "germline")
 
 

@@ -10,7 +10,7 @@ How a call is made:
 - Not reported is not wild type. A variant-only VCF lists no reference sites, so a site is called
   reference only when the input shows it was assessed: an allele there with no alternate reads, another
   allele at the same position, or ``reported_sites`` (records with ALT ``.``/GT 0/0 and gVCF reference
-  blocks, found by ``pharmacogenomics_sites.reported_pgx_sites``). When no site of a gene was assessed
+  blocks, found by ``read_vcf(watch_sites=...)``). When no site of a gene was assessed
   and no variant allele was found, the gene is **indeterminate** (no diplotype); when a variant allele
   was found but other sites were not reported, the diplotype treats them as reference and a caveat says
   that a poor metabolizer is not excluded.
@@ -57,7 +57,7 @@ def call_pharmacogenes(
     """Genotype TPMT and NUDT15 from one sample's VCF alleles and give the CPIC starting-dose advice.
 
     ``reported_sites`` holds (chromosome without "chr", position) pairs the VCF reports even without an
-    ALT allele (see ``pharmacogenomics_sites.reported_pgx_sites``); None when unknown.
+    ALT allele (see ``read_vcf(watch_sites=...)``); None when unknown.
     """
     if sample_kind not in SAMPLE_KINDS:
         raise ValueError(f"sample_kind must be one of {', '.join(SAMPLE_KINDS)}, not {sample_kind!r}")

@@ -14,7 +14,7 @@ from leuk_annot.io.vcf import read_vcf
 from leuk_annot.knowledge import load_knowledge
 from leuk_annot.model import SourceRef, Variant
 from leuk_annot.pharmacogenomics import call_pharmacogenes
-from leuk_annot.pharmacogenomics_sites import reported_pgx_sites
+from leuk_annot.pharmacogenomics_sites import pgx_regions, pgx_site_positions
 
 # Coordinates typed from CLINICAL_REFERENCE section 3.2 (not read from the knowledge base, so a typo in
 # hotspots.tsv fails here): (chrom, pos, ref, alt) per build.
@@ -214,6 +214,13 @@ def test_unknown_sample_kind_is_refused(kb):
 FIXTURE = CASES / "nudt15_hom_germline" / "GERMLINE.vcf"
 
 
+def reported_pgx_sites(path, kb, build):
+    """The sites the reader reports as assessed, reading only at the pharmacogenes."""
+    read = read_vcf(path, regions=pgx_regions(kb, build), genome=build,
+                    watch_sites=sorted(pgx_site_positions(kb, build)))
+    return read.reported_sites
+
+
 def test_germline_fixture_end_to_end(kb):
     read = read_vcf(FIXTURE)
     assert read.genome_build == "GRCh38"
@@ -227,7 +234,11 @@ def test_germline_fixture_end_to_end(kb):
 
 
 def _write(path, lines, compress=False):
-    header = ["##fileformat=VCFv4.2", "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1"]
+    header = ["##fileformat=VCFv4.2", "##contig=<ID=chr6,length=170805979>", "##contig=<ID=chr13,length=114364328>",
+              "##FORMAT=<ID=GT,Number=1,Type=String,Description=\"Genotype\">",
+              "##FORMAT=<ID=DP,Number=1,Type=Integer,Description=\"Depth\">",
+              "##INFO=<ID=END,Number=1,Type=Integer,Description=\"End\">",
+              "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1"]
     text = "\n".join(header + lines) + "\n"
     if compress:
         with gzip.open(path, "wt") as handle:
@@ -248,11 +259,14 @@ def test_gvcf_reference_blocks_cover_sites_and_no_calls_do_not(kb, tmp_path):
         assert reported_pgx_sites(path, kb, "GRCh38") == {("6", 18130687), ("6", 18138997), ("13", 48045719)}
 
 
-def test_bcf_is_not_scanned(kb, tmp_path):
-    path = tmp_path / "x.bcf"
-    with gzip.open(path, "wb") as handle:
-        handle.write(b"BCF\x02\x02rest")
-    assert reported_pgx_sites(path, kb, "GRCh38") is None
+def test_bcf_reports_the_same_sites_as_text(kb, tmp_path):
+    import pysam
+
+    bcf = tmp_path / "g.bcf"
+    with pysam.VariantFile(str(FIXTURE)) as src, pysam.VariantFile(str(bcf), "wb", header=src.header) as out:
+        for record in src:
+            out.write(record)
+    assert reported_pgx_sites(bcf, kb, "GRCh38") == reported_pgx_sites(FIXTURE, kb, "GRCh38")
 
 
 # -- knowledge-base checks ---------------------------------------------------------------------------
@@ -297,17 +311,12 @@ def test_thresholds_are_schema_checked(db_copy):
         load_knowledge(db_copy)
 
 
-def test_indexed_and_text_scans_find_the_same_reported_sites(kb, tmp_path):
-    """An indexed VCF is queried at the sites; the answer equals the full text scan."""
-
-
+def test_indexed_and_text_reads_find_the_same_reported_sites(kb, tmp_path):
+    """An indexed VCF is queried at the pharmacogenes; the answer equals the streamed read."""
     import pysam
 
-    from leuk_annot.pharmacogenomics_sites import reported_pgx_sites
-
-    source = REPO / "test_data" / "cases" / "nudt15_hom_germline" / "GERMLINE.vcf"
     plain = tmp_path / "g.vcf"
-    shutil.copy(source, plain)
+    shutil.copy(FIXTURE, plain)
     indexed = pysam.tabix_index(str(plain), preset="vcf", keep_original=True, force=True)
-    text_scan = reported_pgx_sites(source, kb, "GRCh38")
-    assert text_scan and reported_pgx_sites(indexed, kb, "GRCh38") == text_scan
+    streamed = reported_pgx_sites(FIXTURE, kb, "GRCh38")
+    assert streamed and reported_pgx_sites(indexed, kb, "GRCh38") == streamed

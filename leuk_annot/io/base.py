@@ -28,3 +28,4 @@ class ReadResult:
     genome_build: str | None = None  # "GRCh37" | "GRCh38" when the file says so
     build_evidence: str | None = None  # how the build was decided, for the report
     stats: dict[str, int] = field(default_factory=dict)  # e.g. records read / kept / filtered
+    reported_sites: frozenset[tuple[str, int]] | None = None  # watched sites a called genotype covers

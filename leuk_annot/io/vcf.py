@@ -62,11 +62,14 @@ def read_vcf(
     include_filtered: bool = False,
     regions: Sequence[Region] | None = None,
     genome: str = "auto",
+    watch_sites: Sequence[tuple[str, int]] | None = None,
 ) -> ReadResult:
     """Read small variants, one ``Variant`` per ALT allele of the tumour sample.
 
     With ``regions`` only alleles whose POS lies in a region are kept; an indexed bgzipped VCF or
-    BCF is then queried region by region instead of being streamed.
+    BCF is then queried region by region instead of being streamed. ``watch_sites`` (chrom, pos)
+    inside the regions are returned in ``ReadResult.reported_sites`` when a record with a called
+    genotype covers them, ALT or not (pharmacogene sites: reference calls count as assessed).
     """
     path = Path(path)
     header_lines, is_bcf = _scan_header(path)
@@ -84,6 +87,7 @@ def read_vcf(
                 sample_index=sample_index,
                 include_filtered=include_filtered,
                 regions=_RegionIndex(regions) if regions is not None else None,
+                watch_sites=watch_sites,
             )
             result = ReadResult(format="vcf", sample=sample, genome_build=build, build_evidence=evidence)
             result.warnings.extend(build_warnings)
@@ -98,6 +102,8 @@ def read_vcf(
             vcf.close()
         result.events.extend(reader.kept)
         result.stats.update(reader.stats)
+        if watch_sites is not None:
+            result.reported_sites = frozenset(reader.reported)
         result.warnings.extend(reader.warnings)
         result.warnings.extend(_htslib_warnings(path, stderr.text()))
     return result
@@ -200,32 +206,3 @@ def _choose_sample(
         hint="pass --tumor-id NAME (no ##tumor_sample header line and no column named TUMOR)",
     )
 
-
-def indexed_record_lines(path: Path, sites: Sequence[tuple[str, int]]) -> list[str] | None:
-    """The raw text of the records overlapping ``sites`` (chrom without 'chr', 1-based), fetched through
-    the tabix/CSI index; None when the file has no usable index (the caller then scans the text).
-
-    Used for the few pharmacogene sites, where reading a whole WGS file a second time would cost more
-    than the annotation itself.
-    """
-    path = Path(path)
-    if _index_path(path) is None:
-        return None
-    with _captured_stderr():
-        vcf = cyvcf2.VCF(str(path), lazy=True)
-        if not _can_query(vcf, path):
-            return None
-        names = set(vcf.seqnames)
-        lines: list[str] = []
-        seen: set[str] = set()
-        for chrom, pos in sites:
-            name = next((n for n in (chrom, f"chr{chrom}", "chrM" if chrom == "MT" else chrom) if n in names), None)
-            if name is None:
-                continue
-            for record in vcf(f"{name}:{pos}-{pos}"):
-                text = str(record)
-                if text not in seen:
-                    seen.add(text)
-                    lines.append(text)
-        vcf.close()
-    return lines

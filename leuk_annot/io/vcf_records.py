@@ -58,7 +58,7 @@ class RegionIndex:
 class RecordReader:
     """Turns cyvcf2 records into kept ``Variant`` objects, counting what it drops."""
 
-    def __init__(self, *, path, header, sample, sample_index, include_filtered, regions):
+    def __init__(self, *, path, header, sample, sample_index, include_filtered, regions, watch_sites=None):
         self.path = path
         self._source_path = str(path)
         self._strings: dict = {}  # one copy of each chromosome, FILTER, gene, transcript and consequence
@@ -68,6 +68,12 @@ class RecordReader:
         self.sample_index = sample_index
         self.include_filtered = include_filtered
         self.regions: RegionIndex | None = regions
+        # Sites to report as "assessed" when a record with a called genotype covers them, even with no
+        # ALT allele (GT 0/0, ALT '.', gVCF blocks): "not reported" must not be read as wild type.
+        self.watch: dict[str, list[int]] = {}
+        for chrom, pos in watch_sites or ():
+            self.watch.setdefault(chrom, []).append(pos)
+        self.reported: set[tuple[str, int]] = set()
         self.annotation = AnnotationSchema.detect(header)
         self.kept: list[Variant] = []
         self.warnings: list[Warning] = []
@@ -170,6 +176,8 @@ class RecordReader:
         if chrom is None:
             chrom = self._chroms[raw_chrom] = self._shared(normalize_chrom(raw_chrom))
         pos = record.POS
+        if chrom in self.watch:
+            self._note_watched(record, chrom, pos)
         region_gene = None
         if self.regions is not None:
             inside, region_gene = self.regions.gene_at(chrom, pos)
@@ -202,6 +210,26 @@ class RecordReader:
             site = _Site(raw_chrom, chrom, pos, ref, alts, filter_text, region_gene)
             self.kept.append(self._variant(record, line, site, alt_index, entries))
             self.stats["kept"] += 1
+
+    def _note_watched(self, record, chrom: str, pos: int) -> None:
+        end = max(record.end, pos)  # cyvcf2's end honours INFO END (gVCF reference blocks)
+        hits = [p for p in self.watch[chrom] if pos <= p <= end]
+        if hits and self._genotype_called(record):
+            self.reported.update((chrom, p) for p in hits)
+
+    def _genotype_called(self, record) -> bool:
+        """Sites-only records and records without GT count; a no-call (./.) in the chosen sample does not."""
+        # Read GT from the record text: cyvcf2's FORMAT and genotype accessors crash on lazily parsed
+        # records, and this runs only at the few watched sites.
+        columns = str(record).rstrip("\n").split("\t")
+        if self.sample_index is None or len(columns) <= 9 + self.sample_index:
+            return True
+        keys, sample = columns[8].split(":"), columns[9 + self.sample_index].split(":")
+        if "GT" not in keys:
+            return True
+        index = keys.index("GT")
+        genotype = sample[index] if index < len(sample) else "."
+        return any(ch.isdigit() for ch in genotype)
 
     def _variant(self, record, line, site: _Site, alt_index: int, entries) -> Variant:
         ref, alts = site.ref, site.alts
