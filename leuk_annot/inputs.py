@@ -49,11 +49,14 @@ def read_sample(inputs, kb) -> SampleEvidence:
                                      "not a small-variant VCF", "pass it with --sv")
 
         out.build, out.build_evidence = detect_vcf_build(path, inputs.genome)
+        from .classify.lesions import PROTEIN_TERMS
         from .pharmacogenomics_sites import pgx_site_positions
 
+        hotspot_sites = [h.coords[out.build][:2] for h in kb.hotspots if out.build in h.coords]
         result = read_variants(path, tumor_id=inputs.tumor_id, include_filtered=inputs.include_filtered,
                                regions=gene_regions(kb, out.build), genome=out.build,
-                               watch_sites=sorted(pgx_site_positions(kb, out.build)))
+                               watch_sites=sorted(pgx_site_positions(kb, out.build)),
+                               protein_terms=PROTEIN_TERMS, keep_sites=hotspot_sites)
         out.variants = [e for e in result.events if isinstance(e, Variant)]
         out.vcf_sample = result.sample
         if inputs.germline is None:

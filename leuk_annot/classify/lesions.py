@@ -32,6 +32,9 @@ DEMOTING_FLAGS = frozenset({
     "orientation-unknown", "orientation-conflict", "not-fusion-gene",
 })
 
+PROTEIN_TERMS = frozenset(term for _, members in CONSEQUENCE_CLASSES for term in members)
+"""Every SO term that gives a protein-level class: readers may drop annotated alleles without one."""
+
 
 def consequence_class(terms: Iterable[str]) -> str | None:
     """The most severe protein-level class among SO terms; None for silent/non-coding changes."""

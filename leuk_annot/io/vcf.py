@@ -63,6 +63,8 @@ def read_vcf(
     regions: Sequence[Region] | None = None,
     genome: str = "auto",
     watch_sites: Sequence[tuple[str, int]] | None = None,
+    protein_terms: frozenset[str] | None = None,
+    keep_sites: Sequence[tuple[str, int]] | None = None,
 ) -> ReadResult:
     """Read small variants, one ``Variant`` per ALT allele of the tumour sample.
 
@@ -70,6 +72,8 @@ def read_vcf(
     BCF is then queried region by region instead of being streamed. ``watch_sites`` (chrom, pos)
     inside the regions are returned in ``ReadResult.reported_sites`` when a record with a called
     genotype covers them, ALT or not (pharmacogene sites: reference calls count as assessed).
+    With ``protein_terms`` (Sequence Ontology terms) annotated alleles with none of them are counted
+    in ``stats["silent"]`` instead of kept, except at ``keep_sites``.
     """
     path = Path(path)
     header_lines, is_bcf = _scan_header(path)
@@ -88,6 +92,8 @@ def read_vcf(
                 include_filtered=include_filtered,
                 regions=_RegionIndex(regions) if regions is not None else None,
                 watch_sites=watch_sites,
+                protein_terms=protein_terms,
+                keep_sites=keep_sites,
             )
             result = ReadResult(format="vcf", sample=sample, genome_build=build, build_evidence=evidence)
             result.warnings.extend(build_warnings)

@@ -58,7 +58,8 @@ class RegionIndex:
 class RecordReader:
     """Turns cyvcf2 records into kept ``Variant`` objects, counting what it drops."""
 
-    def __init__(self, *, path, header, sample, sample_index, include_filtered, regions, watch_sites=None):
+    def __init__(self, *, path, header, sample, sample_index, include_filtered, regions, watch_sites=None,
+                 protein_terms=None, keep_sites=None):
         self.path = path
         self._source_path = str(path)
         self._strings: dict = {}  # one copy of each chromosome, FILTER, gene, transcript and consequence
@@ -74,6 +75,11 @@ class RecordReader:
         for chrom, pos in watch_sites or ():
             self.watch.setdefault(chrom, []).append(pos)
         self.reported: set[tuple[str, int]] = set()
+        # With ``protein_terms`` an annotated allele whose chosen consequence has none of these SO terms
+        # (intronic, synonymous, UTR ...) is counted, not kept, unless it sits at one of ``keep_sites``
+        # (known hotspots): memory then follows the lesions, not the records in the gene regions.
+        self.protein_terms: frozenset[str] | None = protein_terms
+        self.keep_sites: frozenset[tuple[str, int]] = frozenset(keep_sites or ())
         self.annotation = AnnotationSchema.detect(header)
         self.kept: list[Variant] = []
         self.warnings: list[Warning] = []
@@ -86,6 +92,7 @@ class RecordReader:
                 "outside_regions",
                 "skipped_sv",
                 "skipped_non_ref",
+                "silent",
                 "blank_lines",
             ),
             0,
@@ -208,7 +215,11 @@ class RecordReader:
             if entries is None:
                 entries = self.annotation.entries(record) if self.annotation else []
             site = _Site(raw_chrom, chrom, pos, ref, alts, filter_text, region_gene)
-            self.kept.append(self._variant(record, line, site, alt_index, entries))
+            variant = self._variant(record, line, site, alt_index, entries)
+            if variant is None:
+                self.stats["silent"] += 1
+                continue
+            self.kept.append(variant)
             self.stats["kept"] += 1
 
     def _note_watched(self, record, chrom: str, pos: int) -> None:
@@ -231,7 +242,7 @@ class RecordReader:
         genotype = sample[index] if index < len(sample) else "."
         return any(ch.isdigit() for ch in genotype)
 
-    def _variant(self, record, line, site: _Site, alt_index: int, entries) -> Variant:
+    def _variant(self, record, line, site: _Site, alt_index: int, entries) -> Variant | None:
         ref, alts = site.ref, site.alts
         alt = alts[alt_index]
         source = SourceRef(self._source_path, line, f"{site.raw_chrom}:{site.pos} {ref}>{alt}")
@@ -245,6 +256,10 @@ class RecordReader:
                 gene = self._shared(called.gene) if called.gene else site.region_gene
                 consequence, hgvs_c, hgvs_p = self._shared(called.consequence), called.hgvs_c, called.hgvs_p
                 transcript = self._shared(called.transcript) if called.transcript else None
+            if self.protein_terms is not None and (site.chrom, site.pos) not in self.keep_sites and not any(
+                part in self.protein_terms for term in consequence for part in term.split("&")
+            ):
+                return None
         vaf, depth, alt_depth = allele_fraction(record, ref, alts, alt_index, self.sample_index, self.info_af_per_alt)
         return Variant(
             chrom=site.chrom,

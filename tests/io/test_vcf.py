@@ -588,3 +588,18 @@ def test_detect_vcf_build_reads_only_the_header():
         detect_vcf_build(DATA / "no_build_evidence.vcf")
     with pytest.raises(InputFormatError, match=r"empty\.vcf"):
         detect_vcf_build(DATA / "empty.vcf")
+
+
+
+def test_protein_terms_drop_silent_annotated_alleles_but_keep_hotspot_sites():
+    """Memory follows the lesions: intronic/synonymous annotated alleles are counted, not kept."""
+    from leuk_annot.classify.lesions import PROTEIN_TERMS
+
+    demo = REPO / "test_data" / "cases" / "demo" / "DEMO_REL.vcf"
+    everything = read_vcf(demo)
+    filtered = read_vcf(demo, protein_terms=PROTEIN_TERMS)
+    dropped = {(v.chrom, v.pos) for v in everything.events} - {(v.chrom, v.pos) for v in filtered.events}
+    assert dropped == {("9", 130854500), ("9", 130872950)}  # the intronic and the synonymous ABL1 calls
+    assert filtered.stats["silent"] == 2
+    kept = read_vcf(demo, protein_terms=PROTEIN_TERMS, keep_sites=[("9", 130872950)])
+    assert ("9", 130872950) in {(v.chrom, v.pos) for v in kept.events}
