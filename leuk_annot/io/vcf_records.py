@@ -80,6 +80,13 @@ class RecordReader:
         # (known hotspots): memory then follows the lesions, not the records in the gene regions.
         self.protein_terms: frozenset[str] | None = protein_terms
         self.keep_sites: frozenset[tuple[str, int]] = frozenset(keep_sites or ())
+        # A cheap text test on the raw annotation first: when no stem of those terms appears in any
+        # transcript's entry ("missense", "frameshift", ... also BCSQ's short names), no entry can
+        # qualify, so the record is not parsed at all. It can only pass more records, never fewer.
+        self._protein_text = (
+            re.compile("|".join(sorted({re.escape(t.removesuffix("_variant")) for t in protein_terms})))
+            if protein_terms else None
+        )
         self.annotation = AnnotationSchema.detect(header)
         self.kept: list[Variant] = []
         self.warnings: list[Warning] = []
@@ -200,6 +207,7 @@ class RecordReader:
             self.stats["skipped_non_ref"] += 1
             return
         entries = None
+        silent_text = self._silent_by_text(record, chrom, pos)
         for alt_index, alt in enumerate(alts):
             if alt in _GVCF_ALTS:
                 self.stats["skipped_non_ref"] += 1
@@ -212,6 +220,9 @@ class RecordReader:
                 self.stats["filtered"] += 1
                 if not self.include_filtered:
                     continue
+            if silent_text:
+                self.stats["silent"] += 1
+                continue
             if entries is None:
                 entries = self.annotation.entries(record) if self.annotation else []
             site = _Site(raw_chrom, chrom, pos, ref, alts, filter_text, region_gene)
@@ -221,6 +232,12 @@ class RecordReader:
                 continue
             self.kept.append(variant)
             self.stats["kept"] += 1
+
+    def _silent_by_text(self, record, chrom: str, pos: int) -> bool:
+        if self._protein_text is None or self.annotation is None or (chrom, pos) in self.keep_sites:
+            return False
+        raw = record.INFO.get(self.annotation.tag)
+        return isinstance(raw, str) and bool(raw) and self._protein_text.search(raw) is None
 
     def _note_watched(self, record, chrom: str, pos: int) -> None:
         end = max(record.end, pos)  # cyvcf2's end honours INFO END (gVCF reference blocks)
