@@ -36,3 +36,23 @@ def real_data() -> Path:
     if not REAL_DATA.is_dir():
         pytest.fail(f"shared real data not found at {REAL_DATA}: clone the project beside shared/")
     return REAL_DATA
+
+
+def read_table(path: Path, columns: list[str]) -> list[dict[str, str]]:
+    """A knowledge-base TSV as dict rows, asserting its header and that no row is ragged."""
+    import csv
+
+    with open(path, newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle, delimiter="\t")
+        assert reader.fieldnames == columns
+        data = list(reader)
+    for row in data:
+        assert None not in row and all(v is not None for v in row.values()), row
+    return data
+
+
+def require_shared(path: Path) -> Path:
+    """Shared third-party files are part of CI's checkout: a missing one fails, it never skips."""
+    if not path.exists():
+        pytest.fail(f"{path} not found: clone the project beside shared/ (see README)")
+    return path

@@ -7,15 +7,14 @@ import shutil
 import subprocess
 import sys
 
-import pytest
-from conftest import REPO, SHARED
+from conftest import REPO, SHARED, require_shared
 
 SCRIPT = REPO / "bench" / "run_benchmarks.py"
 GENERATOR = SHARED / "perf" / "make_perf_vcf.py"
 
 
-@pytest.mark.skipif(not GENERATOR.is_file(), reason="needs ../shared/perf/make_perf_vcf.py beside the repository")
 def test_smoke_run_prints_the_ratio_lines():
+    require_shared(GENERATOR)
     proc = subprocess.run([sys.executable, str(SCRIPT), "--smoke", "--generator", str(GENERATOR)],
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stdout + proc.stderr

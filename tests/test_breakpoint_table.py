@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import read_table
 
 REPO = Path(__file__).resolve().parents[1]
 TABLE = REPO / "annotation_db" / "breakpoints.tsv"
@@ -25,13 +26,7 @@ BUILDS = ("grch37", "grch38")
 
 @pytest.fixture(scope="module")
 def rows() -> list[dict[str, str]]:
-    with open(TABLE, newline="", encoding="utf-8") as handle:
-        reader = csv.DictReader(handle, delimiter="\t")
-        assert reader.fieldnames == COLUMNS
-        data = list(reader)
-    for row in data:
-        assert None not in row and all(v is not None for v in row.values()), row
-    return data
+    return read_table(TABLE, COLUMNS)
 
 
 @pytest.fixture(scope="module")

@@ -1,12 +1,12 @@
 """Checks of annotation_db/genes.tsv and of the builder that regenerates it."""
 from __future__ import annotations
 
-import csv
 import importlib.util
 import re
 from pathlib import Path
 
 import pytest
+from conftest import read_table, require_shared
 
 REPO = Path(__file__).resolve().parents[1]
 TABLE = REPO / "annotation_db" / "genes.tsv"
@@ -20,18 +20,11 @@ COLUMNS = [
     "grch38_chrom", "grch38_start", "grch38_end", "coordinate_source",
 ]
 CHROMS = {str(i) for i in range(1, 23)} | {"X", "Y", "MT"}
-needs_shared = pytest.mark.skipif(not SHARED_GENES.is_dir(), reason="shared/ not beside repo")
 
 
 @pytest.fixture(scope="module")
 def rows() -> list[dict[str, str]]:
-    with open(TABLE, newline="", encoding="utf-8") as handle:
-        reader = csv.DictReader(handle, delimiter="\t")
-        assert reader.fieldnames == COLUMNS
-        data = list(reader)
-    for row in data:
-        assert None not in row and all(v is not None for v in row.values()), row
-    return data
+    return read_table(TABLE, COLUMNS)
 
 
 @pytest.fixture(scope="module")
@@ -161,23 +154,23 @@ def test_dux4_documented_as_matched_by_symbol(by_symbol):
     assert "by symbol DUX4" in dux4["coordinate_source"]
 
 
-@needs_shared
 def test_mintie_list_covered(by_symbol, builder):
+    require_shared(SHARED_GENES)
     names = {s for r in by_symbol.values() for s in [r["symbol"], *_synonyms(r)]}
     mintie = [line.strip() for line in open(MINTIE_LIST) if line.strip()]
     uncovered = [s for s in mintie if s not in names and s not in builder.MINTIE_EXCLUDED]
     assert uncovered == []
 
 
-@needs_shared
 def test_regeneration_is_byte_identical(builder, tmp_path):
+    require_shared(SHARED_GENES)
     out = tmp_path / "genes.tsv"
     assert builder.main(["--shared", str(SHARED_GENES), "--out", str(out), "--quiet"]) == 0
     assert out.read_bytes() == TABLE.read_bytes()
 
 
-@needs_shared
 def test_builder_fails_on_unknown_gene(builder, tmp_path, monkeypatch, capsys):
+    require_shared(SHARED_GENES)
     monkeypatch.setitem(builder.CLINICAL_GENES, "bogus", "NOTAREALGENE1")
     out = tmp_path / "genes.tsv"
     assert builder.main(["--shared", str(SHARED_GENES), "--out", str(out), "--quiet"]) == 1

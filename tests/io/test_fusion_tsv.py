@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import require_shared
 
 from leuk_annot.errors import InputFormatError
 from leuk_annot.io import read_fusions
@@ -17,10 +18,7 @@ SHARED = REPO / ".." / "shared" / "real_data"
 
 
 def real(relative: str) -> Path:
-    path = SHARED / relative
-    if not path.exists():
-        pytest.skip(f"shared real data not present: {relative}")
-    return path
+    return require_shared(SHARED / relative)
 
 
 def names(result) -> list[str]:

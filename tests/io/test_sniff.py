@@ -6,6 +6,7 @@ import gzip
 from pathlib import Path
 
 import pytest
+from conftest import require_shared
 
 from leuk_annot.errors import InputFormatError, UnknownFormatError
 from leuk_annot.io import FUSION_READERS, read_fusions
@@ -28,10 +29,7 @@ ARRIBA_HEADER = (
 
 
 def real(relative: str) -> Path:
-    path = SHARED / relative
-    if not path.exists():
-        pytest.skip(f"shared real data not present: {relative}")
-    return path
+    return require_shared(SHARED / relative)
 
 
 @pytest.mark.parametrize(
