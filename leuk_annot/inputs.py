@@ -7,6 +7,8 @@ for the others, and a contradiction stops the run (mixing builds silently shifts
 from __future__ import annotations
 
 import hashlib
+import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,7 +40,17 @@ def read_sample(inputs, kb) -> SampleEvidence:
     """Read the VCF, fusion, SV and copy-number files named by ``inputs`` (an api.SampleInputs)."""
     build, evidence = requested_build(inputs.genome)
     out = SampleEvidence(build, evidence)
+    paths = [inputs.vcf, inputs.germline, *inputs.fusions, *inputs.sv, *inputs.cnv]
+    checksums = Checksums(Path(p) for p in paths if p is not None)
+    try:
+        _read_all(out, inputs, kb, checksums)
+    finally:
+        checksums.stop()
+    return out
 
+
+def _read_all(out: SampleEvidence, inputs, kb, checksums: Checksums) -> None:
+    """Each kind of input in turn; the first file that states the genome build fixes it."""
     if inputs.vcf is not None:
         path = Path(inputs.vcf)
         from .io.sv_vcf import sniff_sv_vcf
@@ -61,34 +73,33 @@ def read_sample(inputs, kb) -> SampleEvidence:
         out.vcf_sample = result.sample
         if inputs.germline is None:
             out.reported_pgx_sites = result.reported_sites
-        _record(out, path, result, "vcf")
+        _record(out, path, result, "vcf", checksums)
 
     if inputs.germline is not None:
-        _read_germline(out, Path(inputs.germline), inputs, kb)
+        _read_germline(out, Path(inputs.germline), inputs, kb, checksums)
 
     formats = list(inputs.fusion_formats) + [None] * (len(inputs.fusions) - len(inputs.fusion_formats))
     for path, fmt in zip(inputs.fusions, formats):
         result = read_fusions(Path(path), fmt, known_genes=kb.aliases.keys())
         out.fusions += [normalize_fusion(e, kb.aliases) for e in result.events if isinstance(e, Fusion)]
-        _record(out, Path(path), result, "fusions")
+        _record(out, Path(path), result, "fusions", checksums)
 
     for path in inputs.sv:
         result = read_structural_variants(Path(path), genome=out.build or inputs.genome,
                                           include_filtered=inputs.include_filtered, tumor_id=inputs.tumor_id)
         _agree_on_build(out, Path(path), result)
         out.structural_variants += [e for e in result.events if isinstance(e, StructuralVariant)]
-        _record(out, Path(path), result, "sv")
+        _record(out, Path(path), result, "sv", checksums)
 
     for path in inputs.cnv:
         result = read_copy_number(Path(path))
         _agree_on_build(out, Path(path), result)
         out.segments += [e for e in result.events if isinstance(e, CopyNumberSegment)]
-        _record(out, Path(path), result, "cnv")
+        _record(out, Path(path), result, "cnv", checksums)
     if inputs.cnv and out.build is None:
         raise GenomeBuildError(inputs.cnv[0], None, "copy-number segments need the genome build and no input "
                                "states it", "pass --genome GRCh37 or --genome GRCh38")
     _check_segments_fit_build(out.segments, out.build)
-    return out
 
 
 def _check_segments_fit_build(segments: list[CopyNumberSegment], build: str | None) -> None:
@@ -108,7 +119,7 @@ def _check_segments_fit_build(segments: list[CopyNumberSegment], build: str | No
             )
 
 
-def _read_germline(out: SampleEvidence, path: Path, inputs, kb) -> None:
+def _read_germline(out: SampleEvidence, path: Path, inputs, kb, checksums: Checksums) -> None:
     """The remission/normal VCF, read only at pharmacogene sites, in the sample's build."""
     from .io.vcf import detect_vcf_build
     from .pharmacogenomics_sites import pgx_regions, pgx_site_positions
@@ -122,7 +133,7 @@ def _read_germline(out: SampleEvidence, path: Path, inputs, kb) -> None:
                            watch_sites=sorted(pgx_site_positions(kb, build)))
     out.germline_variants = [e for e in result.events if isinstance(e, Variant)]
     out.reported_pgx_sites = result.reported_sites
-    _record(out, path, result, "germline")
+    _record(out, path, result, "germline", checksums)
 
 
 def _agree_on_build(out: SampleEvidence, path: Path, result: ReadResult) -> None:
@@ -135,9 +146,9 @@ def _agree_on_build(out: SampleEvidence, path: Path, result: ReadResult) -> None
                                f"from {out.build} ({out.build_evidence})", "annotate files of one build together")
 
 
-def _record(out: SampleEvidence, path: Path, result: ReadResult, kind: str) -> None:
+def _record(out: SampleEvidence, path: Path, result: ReadResult, kind: str, checksums: Checksums) -> None:
     out.warnings += result.warnings
-    out.input_files.append(InputFile(str(path), sha256_file(path), result.format, kind))
+    out.input_files.append(InputFile(str(path), checksums.digest(path), result.format, kind))
 
 
 def gene_regions(kb, build: str | None) -> list[Region]:
@@ -158,9 +169,42 @@ def requested_build(genome: str) -> tuple[str | None, str]:
     return build, f"--genome {build}"
 
 
-def sha256_file(path: Path) -> str:
+def sha256_file(path: Path, stop: threading.Event | None = None) -> str | None:
+    """The file's SHA-256; None when ``stop`` is set before the end."""
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
+            if stop is not None and stop.is_set():
+                return None
             digest.update(block)
     return digest.hexdigest()
+
+
+class Checksums:
+    """SHA-256 of each input, computed on a second thread while the readers parse.
+
+    Hashing a whole-genome VCF costs as much as reading its gene regions; file reads and hashlib both
+    release the GIL, so on two cores the checksum comes nearly free. A digest the thread could not
+    make (unreadable file: the reader reports that) is made again, in the caller, when asked for.
+    """
+
+    def __init__(self, paths: Iterable[Path]):
+        self._digests: dict[Path, str | None] = {}
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(target=self._hash_all, args=(list(paths),), daemon=True)
+        self._thread.start()
+
+    def _hash_all(self, paths: list[Path]) -> None:
+        for path in paths:
+            try:  # only regular files: hashing a pipe here would take its data from the reader
+                self._digests[path] = sha256_file(path, self._stopped) if path.is_file() else None
+            except OSError:
+                self._digests[path] = None
+
+    def digest(self, path: Path) -> str:
+        self._thread.join()
+        return self._digests.get(path) or sha256_file(path)
+
+    def stop(self) -> None:
+        """Abandon hashing (the run is over, or failed): the thread ends at its next block."""
+        self._stopped.set()

@@ -43,6 +43,7 @@ from .htslib_quiet import htslib_warnings as _htslib_warnings
 from .vcf_build import decide_build as _decide_build
 from .vcf_header import VcfHeader as _Header
 from .vcf_header import scan_header as _scan_header
+from .vcf_prefilter import indexed as _indexed_text
 from .vcf_prefilter import prefiltered as _prefiltered
 from .vcf_records import RecordReader as _RecordReader
 from .vcf_records import RegionIndex as _RegionIndex
@@ -98,7 +99,7 @@ def read_vcf(
             result = ReadResult(format="vcf", sample=sample, genome_build=build, build_evidence=evidence)
             result.warnings.extend(build_warnings)
             if regions is not None and _index_path(path) is not None and _can_query(vcf, path):
-                reader.read_indexed(vcf, stderr)
+                _read_indexed(path, vcf, reader, stderr, is_bcf)
             elif regions is not None and not is_bcf:
                 _read_prefiltered(path, header_lines, reader, stderr)
             else:
@@ -131,10 +132,28 @@ def detect_vcf_build(path: Path, genome: str = "auto") -> tuple[str, str]:
     return build, evidence
 
 
+def _read_indexed(path: Path, vcf, reader: _RecordReader, stderr: _Stderr, is_bcf: bool) -> None:
+    """Indexed file with regions: tabix fetches each region's lines, and cyvcf2 parses only those the
+    reader could not settle from their text (``RecordReader.settled_by_text``). A BCF, or a file tabix
+    cannot open, is queried through cyvcf2 record by record."""
+    if not is_bcf:
+        queries = reader.region_queries(vcf.seqnames)
+        with _indexed_text(path, _index_path(path), vcf.raw_header.encode(), queries, reader.settled_by_text) as kept:
+            if kept is not None:
+                parsed = _open(kept, stderr)
+                try:
+                    reader.read_stream(parsed, stderr, None)
+                finally:
+                    parsed.close()
+                return
+    reader.read_indexed(vcf, stderr)
+
+
 def _read_prefiltered(path: Path, header_lines: int, reader: _RecordReader, stderr: _Stderr) -> None:
-    """Unindexed text with regions: cyvcf2 parses only the lines whose CHROM/POS lie in a region."""
+    """Unindexed text with regions: cyvcf2 parses only the lines whose CHROM/POS lie in a region and
+    that the reader could not settle from their text."""
     assert reader.regions is not None
-    with _prefiltered(path, header_lines, reader.regions.merged) as kept:
+    with _prefiltered(path, header_lines, reader.regions.merged, reader.settled_by_text) as kept:
         vcf = _open(kept.path, stderr)
         try:
             reader.read_prefiltered(vcf, stderr, kept)

@@ -26,11 +26,53 @@ from pathlib import Path
 from ..errors import InputFormatError
 from ..genome import normalize_chrom
 
-__all__ = ["Prefiltered", "prefiltered"]
+__all__ = ["Prefiltered", "indexed", "prefiltered"]
 
 _BLOCK_SIZE = 1 << 20  # bytes of text handed to the filter at a time
 _GZIP_READ_SIZE = 1 << 16  # small reads: each finished BGZF member copies the rest of the read
 _MAX_OUT = 1 << 23  # most bytes one inflate call may return, so memory stays bounded
+
+
+def indexed(path: Path, index: Path, header: bytes, queries, settled) -> Iterator[Path | None]:
+    """A context: the records of ``queries`` (contig, start, end) in an indexed bgzipped VCF, as a
+    temporary VCF of ``header`` and the lines ``settled`` did not account for from their text.
+
+    tabix hands over each region's raw lines without parsing them; a record is taken in the region
+    holding its POS (a query also returns records that merely overlap). Lines go through as bytes
+    (latin-1 maps each byte to one character and back), so htslib parses exactly what the file holds.
+    Yields None when tabix cannot open the file or its index: the caller then queries through cyvcf2.
+    """
+    return _indexed(path, index, header, queries, settled)
+
+
+@contextmanager
+def _indexed(path: Path, index: Path, header: bytes, queries, settled) -> Iterator[Path | None]:
+    import pysam  # lazy: only this path needs it
+
+    try:
+        tabix = pysam.TabixFile(str(path), index=str(index), encoding="latin-1")
+    except (OSError, ValueError):
+        yield None
+        return
+    handle, name = tempfile.mkstemp(prefix="leuk-annot-", suffix=".vcf")
+    try:
+        with tabix, os.fdopen(handle, "wb", buffering=1 << 20) as out:
+            out.write(header)
+            indexed_contigs = set(tabix.contigs)
+            for contig, start, end in queries:
+                if contig not in indexed_contigs:  # declared, but no record: tabix has no entry for it
+                    continue
+                for line in tabix.fetch(contig, start - 1, end):
+                    pos_text = line.split("\t", 2)[1] if "\t" in line else ""
+                    if pos_text.isdigit() and not start <= int(pos_text) <= end:
+                        continue
+                    if pos_text.isdigit() and settled(line):
+                        continue
+                    out.write(line.encode("latin-1"))
+                    out.write(b"\n")
+        yield Path(name)
+    finally:
+        os.unlink(name)
 
 
 @dataclass
@@ -44,23 +86,25 @@ class Prefiltered:
 
 
 @contextmanager
-def prefiltered(path: Path, header_lines: int, spans_of) -> Iterator[Prefiltered]:
+def prefiltered(path: Path, header_lines: int, spans_of, settled=None) -> Iterator[Prefiltered]:
     """Write the header and the in-region lines of ``path`` to a temporary VCF, removed afterwards.
 
     ``spans_of(chrom)`` gives the sorted, merged ``(start, end)`` spans (1-based, closed) of a
     prefix-free chromosome name; ``header_lines`` is the count ``scan_header`` returned.
+    ``settled(text)``, when given, may account for an in-region line from its text alone (returning
+    True); such lines are left out too, and are neither kept nor counted in ``skipped``.
     """
     handle, name = tempfile.mkstemp(prefix="leuk-annot-", suffix=".vcf")
     kept = Prefiltered(Path(name))
     try:
         with os.fdopen(handle, "wb", buffering=1 << 20) as out:
-            _filter(path, header_lines, spans_of, out, kept)
+            _filter(path, header_lines, spans_of, out, kept, settled)
         yield kept
     finally:
         os.unlink(name)
 
 
-def _filter(path: Path, header_lines: int, spans_of, out, kept: Prefiltered) -> None:
+def _filter(path: Path, header_lines: int, spans_of, out, kept: Prefiltered, settled) -> None:
     table: dict[bytes, tuple[list[int], list[int]] | None] = {}
     number = 0  # lines read so far, i.e. the line number of the current line
     carry = b""
@@ -75,7 +119,7 @@ def _filter(path: Path, header_lines: int, spans_of, out, kept: Prefiltered) -> 
                 out.write(b"\n".join(lines[:head]) + b"\n")
                 number += head
                 lines = lines[head:]
-            number = _filter_lines(lines, number, table, spans_of, out, kept)
+            number = _filter_lines(lines, number, table, spans_of, out, kept, settled)
     except (EOFError, zlib.error) as exc:
         where = f" after line {number}" if number else ""
         raise InputFormatError(
@@ -87,11 +131,12 @@ def _filter(path: Path, header_lines: int, spans_of, out, kept: Prefiltered) -> 
     finally:
         blocks.close()
     if carry:  # a last line without its newline
-        _filter_lines([carry], number, table, spans_of, out, kept)
+        _filter_lines([carry], number, table, spans_of, out, kept, settled)
 
 
-def _filter_lines(lines, number, table, spans_of, out, kept: Prefiltered) -> int:
-    """Keep the lines that may lie in a region; return the number of the last line seen."""
+def _filter_lines(lines, number, table, spans_of, out, kept: Prefiltered, settled=None) -> int:
+    """Keep the lines that may lie in a region and that ``settled`` (given the line's text) did not
+    count already; return the number of the last line seen."""
     skipped = 0
     write, keep = out.write, kept.lines.append
     for line in lines:
@@ -111,6 +156,8 @@ def _filter_lines(lines, number, table, spans_of, out, kept: Prefiltered) -> int
                 i = bisect_right(spans[0], pos) - 1
                 if i < 0 or pos > spans[1][i]:
                     skipped += 1
+                    continue
+                if settled is not None and settled(line.decode("latin-1")):
                     continue
         write(line)
         write(b"\n")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
@@ -35,15 +36,18 @@ class RegionIndex:
         for chrom_regions in self.by_chrom.values():
             chrom_regions.sort(key=lambda r: (r.start, r.end))
         self.genes = {r.gene for rs in self.by_chrom.values() for r in rs}
+        # Each chromosome cut at every region boundary: one bisection per record finds its piece,
+        # and each piece knows its answer (regions overlap, so no single sorted list would do).
+        self._pieces = {chrom: _pieces(chrom_regions) for chrom, chrom_regions in self.by_chrom.items()}
 
     def gene_at(self, chrom: str, pos: int) -> tuple[bool, str | None]:
         """(pos lies in a region, gene of the first such region by start)."""
-        for region in self.by_chrom.get(chrom, ()):
-            if region.start > pos:
-                break
-            if region.end >= pos:
-                return True, region.gene
-        return False, None
+        pieces = self._pieces.get(chrom)
+        if pieces is None:
+            return False, None
+        starts, answers = pieces
+        index = bisect_right(starts, pos) - 1
+        return answers[index] if index >= 0 else (False, None)
 
     def merged(self, chrom: str) -> list[tuple[int, int]]:
         spans: list[list[int]] = []
@@ -139,16 +143,21 @@ class RecordReader:
             count = self.stats["blank_lines"]
             self.warnings.append(Warning(f"{count} blank line(s) skipped", SourceRef(self._source_path)))
 
-    def read_indexed(self, vcf, stderr: Stderr) -> None:
+    def region_queries(self, seqnames: Sequence[str]) -> list[tuple[str, int, int]]:
+        """(contig as the index names it, start, end) of each merged region, in the index's order."""
         assert self.regions is not None
-        contigs = {normalize_chrom(name): name for name in vcf.seqnames}
-        order = {name: i for i, name in enumerate(vcf.seqnames)}
+        contigs = {normalize_chrom(name): name for name in seqnames}
+        order = {name: i for i, name in enumerate(seqnames)}
         queries = []
         for chrom in self.regions.by_chrom:
             if chrom in contigs:
                 for start, end in self.regions.merged(chrom):
                     queries.append((order[contigs[chrom]], start, end, contigs[chrom]))
-        for _, start, end, contig in sorted(queries):
+        return [(contig, start, end) for _, start, end, contig in sorted(queries)]
+
+    def read_indexed(self, vcf, stderr: Stderr) -> None:
+        """Query each region through cyvcf2 (a BCF, or a file tabix cannot read as text)."""
+        for contig, start, end in self.region_queries(vcf.seqnames):
             try:
                 for record in vcf(f"{contig}:{start}-{end}"):
                     if start <= record.POS <= end:  # a query also returns records that merely overlap
@@ -207,19 +216,8 @@ class RecordReader:
             self.stats["skipped_non_ref"] += 1
             return
         entries = None
-        silent_text = self._silent_by_text(record, chrom, pos)
-        for alt_index, alt in enumerate(alts):
-            if alt in _GVCF_ALTS:
-                self.stats["skipped_non_ref"] += 1
-                continue
-            if _is_structural(alt):
-                self.stats["skipped_sv"] += 1
-                continue
-            self.stats["alleles"] += 1
-            if not passed:
-                self.stats["filtered"] += 1
-                if not self.include_filtered:
-                    continue
+        silent_text = (passed or self.include_filtered) and self._silent_by_text(record, chrom, pos)
+        for alt_index in self._counted_alleles(alts, passed):
             if silent_text:
                 self.stats["silent"] += 1
                 continue
@@ -233,11 +231,65 @@ class RecordReader:
             self.kept.append(variant)
             self.stats["kept"] += 1
 
+    def _counted_alleles(self, alts: Sequence[str], passed: bool) -> Iterator[int]:
+        """Indexes of the ALT alleles that may become variants; every other allele is counted where it belongs."""
+        for alt_index, alt in enumerate(alts):
+            if alt in _GVCF_ALTS:
+                self.stats["skipped_non_ref"] += 1
+                continue
+            if _is_structural(alt):
+                self.stats["skipped_sv"] += 1
+                continue
+            self.stats["alleles"] += 1
+            if not passed:
+                self.stats["filtered"] += 1
+                if not self.include_filtered:
+                    continue
+            yield alt_index
+
+    def settled_by_text(self, line: str) -> bool:
+        """Count a raw VCF data line without parsing it, when its text alone shows that ``_take`` would
+        keep nothing from it (filtered out, or annotated without any protein-level term); else False.
+
+        Any doubt returns False, so the line is parsed: a short or odd line (htslib shall judge it),
+        a known hotspot, a watched pharmacogene site it may cover, an unannotated file. The counts
+        are ``_take``'s own (``_counted_alleles``), so a settled line counts as if parsed.
+        """
+        if self._protein_text is None or self.annotation is None:
+            return False
+        fields = line.split("\t", 8)
+        if len(fields) < 8 or not fields[0] or not fields[1].isdigit() or len(fields[1]) > 18:
+            return False
+        raw_chrom, pos_text, _, ref, alt_text, _, filter_text, info = fields[:8]
+        chrom = self._chroms.get(raw_chrom)
+        if chrom is None:
+            chrom = self._chroms[raw_chrom] = self._shared(normalize_chrom(raw_chrom))
+        pos = int(pos_text)
+        if (chrom, pos) in self.keep_sites or (chrom in self.watch and self._may_cover_watched(chrom, pos, ref, info)):
+            return False
+        if self.regions is not None and not self.regions.gene_at(chrom, pos)[0]:
+            return False
+        passed = filter_text in ("PASS", ".")
+        if (passed or self.include_filtered) and self._protein_text.search(info) is not None:
+            return False
+        self.stats["records"] += 1
+        alts = alt_text.split(",") if alt_text != "." else []
+        if not alts:
+            self.stats["skipped_non_ref"] += 1
+        for _ in self._counted_alleles(alts, passed):
+            self.stats["silent"] += 1
+        return True
+
+    def _may_cover_watched(self, chrom: str, pos: int, ref: str, info: str) -> bool:
+        end = pos + max(len(ref), 1) - 1
+        return "END=" in info or any(pos <= site <= end for site in self.watch[chrom])
+
     def _silent_by_text(self, record, chrom: str, pos: int) -> bool:
         if self._protein_text is None or self.annotation is None or (chrom, pos) in self.keep_sites:
             return False
         raw = record.INFO.get(self.annotation.tag)
-        return isinstance(raw, str) and bool(raw) and self._protein_text.search(raw) is None
+        # No annotation at all on this record gives no consequence either: silent, as a parse would find.
+        return not isinstance(raw, str) or self._protein_text.search(raw) is None
 
     def _note_watched(self, record, chrom: str, pos: int) -> None:
         end = max(record.end, pos)  # cyvcf2's end honours INFO END (gVCF reference blocks)
@@ -312,6 +364,16 @@ class _Site(NamedTuple):
     alts: list[str]
     filter_text: str
     region_gene: str | None
+
+
+def _pieces(regions: list[Region]) -> tuple[list[int], list[tuple[bool, str | None]]]:
+    """Piece starts and, for each piece, (inside a region, gene of the first region by start covering it)."""
+    starts = sorted({r.start for r in regions} | {r.end + 1 for r in regions})
+    answers = []
+    for start in starts:
+        covering = next((r for r in regions if r.start <= start <= r.end), None)
+        answers.append((covering is not None, covering.gene if covering else None))
+    return starts, answers
 
 
 def _is_structural(alt: str) -> bool:

@@ -603,3 +603,138 @@ def test_protein_terms_drop_silent_annotated_alleles_but_keep_hotspot_sites():
     assert filtered.stats["silent"] == 2
     kept = read_vcf(demo, protein_terms=PROTEIN_TERMS, keep_sites=[("9", 130872950)])
     assert ("9", 130872950) in {(v.chrom, v.pos) for v in kept.events}
+
+
+# --------------------------------------------------------------------------------------------
+# records settled from their text (never parsed) count exactly as parsed ones would
+# --------------------------------------------------------------------------------------------
+
+_SETTLE_HEADER = """##fileformat=VCFv4.2
+##contig=<ID=chr1,length=248956422>
+##contig=<ID=chr9,length=138394717>
+##FILTER=<ID=PASS,Description="All filters passed">
+##FILTER=<ID=LowQual,Description="Low quality">
+##INFO=<ID=END,Number=1,Type=Integer,Description="End">
+##INFO=<ID=NOTE,Number=1,Type=String,Description="Free text">
+##INFO=<ID=CSQ,Number=.,Type=String,Description="Consequence annotations from Ensembl VEP. \
+Format: Allele|Consequence|IMPACT|SYMBOL|Gene|Feature_type|Feature|BIOTYPE|EXON|INTRON|HGVSc|HGVSp">
+##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">
+##FORMAT=<ID=AD,Number=R,Type=Integer,Description="Allelic depths">
+#CHROM	POS	ID	REF	ALT	QUAL	FILTER	INFO	FORMAT	T
+"""
+
+
+def _csq(alt: str, consequence: str, hgvsp: str = "") -> str:
+    return f"CSQ={alt}|{consequence}|X|ABL1|ENSG1|Transcript|ENST1|protein_coding|||c.1A>T|{hgvsp}"
+
+
+_SETTLE_RECORDS = [  # (chrom, pos, ref, alt, filter, info, genotype)
+    ("chr1", 500, "A", "G", "PASS", _csq("G", "missense_variant", "p.Lys2Arg"), "0/1:10,5"),  # outside
+    ("chr9", 1000, "A", "G", "PASS", _csq("G", "missense_variant", "p.Lys9Arg"), "0/1:10,5"),  # kept
+    ("chr9", 1010, "A", "G", "PASS", _csq("G", "intron_variant"), "0/1:10,5"),  # silent
+    ("chr9", 1020, "A", "G", "LowQual", _csq("G", "missense_variant", "p.Glu12Gly"), "0/1:10,5"),  # filtered
+    ("chr9", 1030, "A", "G", "LowQual", _csq("G", "intron_variant"), "0/1:10,5"),  # filtered, silent
+    ("chr9", 1040, "A", "G", "PASS", "NOTE=none", "0/1:10,5"),  # no annotation: silent
+    ("chr9", 1050, "A", "G,<NON_REF>", "PASS", _csq("G", "synonymous_variant"), "0/1:10,5,0"),
+    ("chr9", 1060, "A", ".", "PASS", ".", "0/0:10"),  # reference only
+    ("chr9", 1070, "A", "<DEL>", "PASS", "END=1200", "0/1:10,5"),  # symbolic
+    ("chr9", 1080, "A", "T", "PASS", _csq("T", "intron_variant"), "0/1:10,5"),  # a known hotspot site
+    ("chr9", 1090, "A", "T", "PASS", "NOTE=missense;" + _csq("T", "intron_variant"), "0/1:10,5"),
+    ("chr9", 1100, "A", ".", ".", "END=1110", "0/0:30"),  # reference block over a watched site
+    ("chr9", 1120, "AT", "A", "PASS", _csq("-", "upstream_gene_variant"), "0/0:30,0"),  # watched 1121
+    ("chr9", 1130, "A", "C,G", ".", _csq("C", "frameshift_variant", "p.Lys44fs") + ","
+     + _csq("G", "intron_variant")[4:], "0/1:10,3,4"),
+]
+
+
+def _settle_vcf(tmp_path: Path) -> Path:
+    lines = ["\t".join((c, str(p), ".", r, a, ".", f, i, "GT:AD", g)) for c, p, r, a, f, i, g in _SETTLE_RECORDS]
+    (tmp_path / "src").mkdir(exist_ok=True)
+    path = tmp_path / "src" / "settle.vcf"
+    path.write_text(_SETTLE_HEADER + "\n".join(lines) + "\n")
+    return path
+
+
+def _settle_read(path: Path, include_filtered: bool):
+    from leuk_annot.classify.lesions import PROTEIN_TERMS
+
+    return read_vcf(path, regions=[Region("9", 900, 1500, "ABL1")], include_filtered=include_filtered,
+                    protein_terms=PROTEIN_TERMS, keep_sites=[("9", 1080)], watch_sites=[("9", 1105), ("9", 1121)])
+
+
+def _settled_view(result):
+    return ([(v.chrom, v.pos, v.ref, v.alt, v.filter, v.consequence, v.hgvs_p, v.vaf) for v in result.events],
+            result.stats, result.reported_sites)
+
+
+@pytest.mark.parametrize("include_filtered", [False, True])
+def test_records_settled_from_text_count_as_parsed_ones(tmp_path, monkeypatch, include_filtered):
+    """Indexed (tabix) and unindexed reads settle most lines from their text; the answer is the one a
+    parse of every in-region record gives."""
+    from leuk_annot.io.vcf_records import RecordReader
+
+    plain = _settle_vcf(tmp_path)
+    indexed = bgzip_and_index(plain, tmp_path)
+    settled = [_settled_view(_settle_read(p, include_filtered)) for p in (plain, indexed)]
+    calls = []
+    original = RecordReader.settled_by_text
+    monkeypatch.setattr(RecordReader, "settled_by_text", lambda self, line: calls.append(line) or False)
+    parsed = [_settled_view(_settle_read(p, include_filtered)) for p in (plain, indexed)]
+    # every in-region line was offered: 13 from tabix, 12 from the unindexed pre-filter, which passes a
+    # contig's first line on untouched (htslib then warns about a contig the header does not declare)
+    assert len(calls) == 13 + 12
+    assert settled == parsed
+    # (an index query never sees the records outside the regions, so only those counts differ)
+    assert settled[0][0] == settled[1][0] and settled[0][2] == settled[1][2]
+    assert {k: n for k, n in settled[0][1].items() if k not in ("records", "outside_regions")} == {
+        k: n for k, n in settled[1][1].items() if k not in ("records", "outside_regions")}
+    events, stats, reported = settled[0]
+    assert [(pos, alt) for _, pos, _, alt, *_ in events] == (
+        [(1000, "G"), (1020, "G"), (1080, "T"), (1130, "C")] if include_filtered
+        else [(1000, "G"), (1080, "T"), (1130, "C")])
+    assert stats["records"] == 14 and stats["outside_regions"] == 1 and stats["skipped_sv"] == 1
+    assert stats["skipped_non_ref"] == 3 and stats["filtered"] == 2
+    assert reported == frozenset({("9", 1105), ("9", 1121)})
+    # and most lines really were settled without a parse
+    monkeypatch.setattr(RecordReader, "settled_by_text", original)
+    settled_lines = []
+    monkeypatch.setattr(RecordReader, "settled_by_text",
+                        lambda self, line: original(self, line) and not settled_lines.append(line))
+    _settle_read(indexed, include_filtered)
+    positions = {int(line.split("\t")[1]) for line in settled_lines}
+    assert {1010, 1030, 1040, 1050, 1060} <= positions
+    assert not positions & {1000, 1080, 1090, 1100, 1120, 1130}  # protein text, hotspot, watched sites
+
+
+def test_indexed_read_falls_back_to_cyvcf2_when_tabix_cannot_open(tmp_path, monkeypatch):
+    import pysam as pysam_module
+
+    indexed = bgzip_and_index(_settle_vcf(tmp_path), tmp_path)
+    expected = _settled_view(_settle_read(indexed, False))
+
+    def refuse(*args, **kwargs):
+        raise OSError("no tabix here")
+
+    monkeypatch.setattr(pysam_module, "TabixFile", refuse)
+    assert _settled_view(_settle_read(indexed, False)) == expected
+
+
+def test_region_index_answers_as_a_scan_of_overlapping_regions():
+    """gene_at: inside any region, and the gene of the first region by start that holds the position."""
+    import random
+
+    from leuk_annot.io.vcf_records import RegionIndex
+
+    rng = random.Random(7)
+    for _ in range(100):
+        regions = []
+        for i in range(rng.randint(0, 10)):
+            start = rng.randint(1, 200)
+            regions.append(Region(rng.choice(["1", "chr1", "2"]), start, start + rng.randint(0, 60), f"G{i}"))
+        index = RegionIndex(regions)
+        for chrom in ("1", "2", "3"):
+            ordered = sorted((r for r in regions if r.chrom.removeprefix("chr") == chrom),
+                             key=lambda r: (r.start, r.end))
+            for pos in range(0, 280):
+                first = next((r for r in ordered if r.start <= pos <= r.end), None)
+                assert index.gene_at(chrom, pos) == (first is not None, first.gene if first else None)
