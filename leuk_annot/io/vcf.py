@@ -19,11 +19,14 @@ htslib reports problems on the process's stderr; that stream is captured while a
 its messages become warnings or part of one clear ``InputFormatError`` instead of noise
 (``htslib_quiet.py``). Records become variants in ``vcf_records.py``.
 
-With ``regions``, an indexed bgzipped VCF or a BCF is queried region by region; an unindexed text or
-gzipped VCF is pre-filtered on CHROM/POS so that cyvcf2 parses only the lines inside a region
-(``vcf_prefilter.py``), keeping their line numbers. Records outside the regions are then never
-parsed (as with an indexed file): a malformed record there is not reported, nor is an htslib warning
-only such a record would raise (an undeclared FILTER or INFO tag; undeclared contigs still are).
+With ``regions``, an indexed bgzipped VCF is queried region by region through tabix, which hands
+over raw lines (a BCF goes through cyvcf2's own queries); an unindexed text or gzipped VCF is
+pre-filtered on CHROM/POS, keeping line numbers (``vcf_prefilter.py``). Either way the reader
+then settles from the text alone the in-region lines that cannot give a lesion (filtered out, or
+annotated with no protein-level term anywhere in INFO) and cyvcf2 parses only the rest, from a small
+temporary VCF. Records outside the regions, and settled ones, are never parsed: a malformed record
+there is not reported, nor is an htslib warning only such a record would raise (an undeclared
+FILTER or INFO tag; undeclared contigs still are).
 """
 
 from __future__ import annotations

@@ -86,7 +86,8 @@ class RecordReader:
         self.keep_sites: frozenset[tuple[str, int]] = frozenset(keep_sites or ())
         # A cheap text test on the raw annotation first: when no stem of those terms appears in any
         # transcript's entry ("missense", "frameshift", ... also BCSQ's short names), no entry can
-        # qualify, so the record is not parsed at all. It can only pass more records, never fewer.
+        # qualify, so the annotation is not parsed at all (nor, through ``settled_by_text``, the
+        # record). It can only pass more records, never fewer.
         self._protein_text = (
             re.compile("|".join(sorted({re.escape(t.removesuffix("_variant")) for t in protein_terms})))
             if protein_terms else None

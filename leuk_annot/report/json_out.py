@@ -395,9 +395,26 @@ def result_dict(result: AnnotationResult) -> dict[str, Any]:
 
 
 def to_json(result: AnnotationResult) -> str:
-    """The canonical JSON text: indent 2, UTF-8 characters kept, trailing newline."""
+    """The canonical JSON text: one top-level key per line and one list item (a lesion, a therapy
+    link ...) per line, UTF-8 characters kept, trailing newline.
+
+    Items stay greppable and diff line by line, and each is encoded by the json module's C encoder
+    (any ``indent`` falls back to its pure-Python encoder: ~4x the time and the memory of thousands
+    of small strings for a large result).
+    """
+    parts = []
+    for key, value in result_dict(result).items():
+        if isinstance(value, list) and value:
+            items = ",\n    ".join(_compact(item) for item in value)
+            parts.append(f"  {_compact(key)}: [\n    {items}\n  ]")
+        else:
+            parts.append(f"  {_compact(key)}: {_compact(value)}")
+    return "{\n" + ",\n".join(parts) + "\n}\n"
+
+
+def _compact(value: Any) -> str:
     # allow_nan=False: a NaN that slipped past _float would make invalid JSON; fail loudly instead.
-    return json.dumps(result_dict(result), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    return json.dumps(value, ensure_ascii=False, allow_nan=False)
 
 
 @cache
