@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from ..errors import InputFormatError
 from ..genome import normalize_chrom
@@ -33,20 +34,16 @@ _GZIP_READ_SIZE = 1 << 16  # small reads: each finished BGZF member copies the r
 _MAX_OUT = 1 << 23  # most bytes one inflate call may return, so memory stays bounded
 
 
+@contextmanager
 def indexed(path: Path, index: Path, header: bytes, queries, settled) -> Iterator[Path | None]:
-    """A context: the records of ``queries`` (contig, start, end) in an indexed bgzipped VCF, as a
-    temporary VCF of ``header`` and the lines ``settled`` did not account for from their text.
+    """The records of ``queries`` (contig, start, end) in an indexed bgzipped VCF, as a temporary VCF
+    of ``header`` and the lines ``settled`` did not account for from their text.
 
     tabix hands over each region's raw lines without parsing them; a record is taken in the region
     holding its POS (a query also returns records that merely overlap). Lines go through as bytes
     (latin-1 maps each byte to one character and back), so htslib parses exactly what the file holds.
     Yields None when tabix cannot open the file or its index: the caller then queries through cyvcf2.
     """
-    return _indexed(path, index, header, queries, settled)
-
-
-@contextmanager
-def _indexed(path: Path, index: Path, header: bytes, queries, settled) -> Iterator[Path | None]:
     import pysam  # lazy: only this path needs it
 
     try:
@@ -54,23 +51,29 @@ def _indexed(path: Path, index: Path, header: bytes, queries, settled) -> Iterat
     except (OSError, ValueError):
         yield None
         return
+    with tabix, _temporary_vcf() as (name, out):
+        out.write(header)
+        indexed_contigs = set(tabix.contigs)
+        for contig, start, end in queries:
+            if contig not in indexed_contigs:  # declared, but no record: tabix has no entry for it
+                continue
+            for line in tabix.fetch(contig, start - 1, end):
+                pos_text = line.split("\t", 2)[1] if "\t" in line else ""
+                if pos_text.isdigit() and (not start <= int(pos_text) <= end or settled(line)):
+                    continue
+                out.write(line.encode("latin-1"))
+                out.write(b"\n")
+        out.close()
+        yield name
+
+
+@contextmanager
+def _temporary_vcf() -> Iterator[tuple[Path, BinaryIO]]:
+    """A temporary ``.vcf`` (path, open binary file), removed on leaving."""
     handle, name = tempfile.mkstemp(prefix="leuk-annot-", suffix=".vcf")
     try:
-        with tabix, os.fdopen(handle, "wb", buffering=1 << 20) as out:
-            out.write(header)
-            indexed_contigs = set(tabix.contigs)
-            for contig, start, end in queries:
-                if contig not in indexed_contigs:  # declared, but no record: tabix has no entry for it
-                    continue
-                for line in tabix.fetch(contig, start - 1, end):
-                    pos_text = line.split("\t", 2)[1] if "\t" in line else ""
-                    if pos_text.isdigit() and not start <= int(pos_text) <= end:
-                        continue
-                    if pos_text.isdigit() and settled(line):
-                        continue
-                    out.write(line.encode("latin-1"))
-                    out.write(b"\n")
-        yield Path(name)
+        with os.fdopen(handle, "wb", buffering=1 << 20) as out:
+            yield Path(name), out
     finally:
         os.unlink(name)
 
@@ -94,14 +97,11 @@ def prefiltered(path: Path, header_lines: int, spans_of, settled=None) -> Iterat
     ``settled(text)``, when given, may account for an in-region line from its text alone (returning
     True); such lines are left out too, and are neither kept nor counted in ``skipped``.
     """
-    handle, name = tempfile.mkstemp(prefix="leuk-annot-", suffix=".vcf")
-    kept = Prefiltered(Path(name))
-    try:
-        with os.fdopen(handle, "wb", buffering=1 << 20) as out:
-            _filter(path, header_lines, spans_of, out, kept, settled)
+    with _temporary_vcf() as (name, out):
+        kept = Prefiltered(name)
+        _filter(path, header_lines, spans_of, out, kept, settled)
+        out.close()
         yield kept
-    finally:
-        os.unlink(name)
 
 
 def _filter(path: Path, header_lines: int, spans_of, out, kept: Prefiltered, settled) -> None:

@@ -196,9 +196,7 @@ class RecordReader:
         if not raw_chrom:
             self.stats["blank_lines"] += 1
             return
-        chrom = self._chroms.get(raw_chrom)
-        if chrom is None:
-            chrom = self._chroms[raw_chrom] = self._shared(normalize_chrom(raw_chrom))
+        chrom = self._chroms.get(raw_chrom) or self._normalized_chrom(raw_chrom)
         pos = record.POS
         if chrom in self.watch:
             self._note_watched(record, chrom, pos)
@@ -262,9 +260,7 @@ class RecordReader:
         if len(fields) < 8 or not fields[0] or not fields[1].isdigit() or len(fields[1]) > 18:
             return False
         raw_chrom, pos_text, _, ref, alt_text, _, filter_text, info = fields[:8]
-        chrom = self._chroms.get(raw_chrom)
-        if chrom is None:
-            chrom = self._chroms[raw_chrom] = self._shared(normalize_chrom(raw_chrom))
+        chrom = self._chroms.get(raw_chrom) or self._normalized_chrom(raw_chrom)
         pos = int(pos_text)
         if (chrom, pos) in self.keep_sites or (chrom in self.watch and self._may_cover_watched(chrom, pos, ref, info)):
             return False
@@ -349,6 +345,11 @@ class RecordReader:
             annotation=kind,
             sample=self.sample,
         )
+
+    def _normalized_chrom(self, raw_chrom: str) -> str:
+        """The prefix-free name of CHROM as written, remembered (one normalisation per contig)."""
+        chrom = self._chroms[raw_chrom] = self._shared(normalize_chrom(raw_chrom))
+        return chrom
 
     def _shared(self, value: _T) -> _T:
         """The first equal value seen (a string or a tuple of them): thousands of variants share one copy."""

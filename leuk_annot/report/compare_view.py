@@ -15,6 +15,7 @@ from ..compare_model import (
     LesionChange,
     SampleInfo,
 )
+from .json_out import canonical_json
 from .tsv_out import _cell as _scalar_cell
 from .vaf_shift_plot import pct, short_label, vaf_plot
 
@@ -86,7 +87,7 @@ def compare_dict(c: Comparison) -> dict[str, Any]:
 
 
 def compare_to_json(c: Comparison) -> str:
-    return json.dumps(compare_dict(c), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    return canonical_json(compare_dict(c))
 
 
 @cache

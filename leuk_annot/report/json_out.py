@@ -395,7 +395,11 @@ def result_dict(result: AnnotationResult) -> dict[str, Any]:
 
 
 def to_json(result: AnnotationResult) -> str:
-    """The canonical JSON text: one top-level key per line and one list item (a lesion, a therapy
+    return canonical_json(result_dict(result))
+
+
+def canonical_json(document: dict[str, Any]) -> str:
+    """leuk-annot's JSON text: one top-level key per line and one list item (a lesion, a therapy
     link ...) per line, UTF-8 characters kept, trailing newline.
 
     Items stay greppable and diff line by line, and each is encoded by the json module's C encoder
@@ -403,7 +407,7 @@ def to_json(result: AnnotationResult) -> str:
     of small strings for a large result).
     """
     parts = []
-    for key, value in result_dict(result).items():
+    for key, value in document.items():
         if isinstance(value, list) and value:
             items = ",\n    ".join(_compact(item) for item in value)
             parts.append(f"  {_compact(key)}: [\n    {items}\n  ]")
