@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 
-from .classify.rules import evaluate, matches
+from .classify.rules import candidates, evaluate, matches, pooled
 from .model import RISK_ORDER, Flag, Lesion, Prognosis, PrognosticFactor, SubtypeCall, TherapyLink
 
 
 def link_therapies(lesions: Sequence[Lesion], calls: Sequence[SubtypeCall], kb) -> tuple[TherapyLink, ...]:
     """One link per (therapy record, agent): lesion-level records first, then subtype-level ones."""
     called = {c.subtype_id: c for c in calls if c.status != "unclassified"}
+    lesions = pooled(lesions)
     links = []
     for therapy in kb.therapies:
         ((kind, target),) = therapy.applies_to.items()
@@ -19,7 +20,8 @@ def link_therapies(lesions: Sequence[Lesion], calls: Sequence[SubtypeCall], kb) 
                 continue
             lesion_ids, subtype_ids = called[target].supporting, (target,)
         else:
-            lesion_ids = tuple(lesion.id for lesion in lesions if matches(kind, target, lesion))
+            lesion_ids = tuple(lesion.id for lesion in candidates(kind, target, lesions)
+                               if matches(kind, target, lesion))
             if not lesion_ids:
                 continue
             subtype_ids = ()
@@ -112,6 +114,7 @@ def evaluate_markers(lesions: Sequence[Lesion], kb, assessed: Collection[str] = 
     copy-number segments the absence of a deletion is unknown, so "no deletion" cannot count.
     """
     hits = []
+    lesions = pooled(lesions)
     for marker in kb.markers:
         if not set(marker.requires) <= set(assessed):
             continue

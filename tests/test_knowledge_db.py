@@ -9,7 +9,7 @@ import yaml
 from conftest import REPO
 
 from leuk_annot.errors import KnowledgeBaseError
-from leuk_annot.knowledge import load_knowledge
+from leuk_annot.knowledge import _load_cached, load_knowledge
 from leuk_annot.knowledge.fingerprint import changelog_fingerprints, content_fingerprint
 from leuk_annot.model import RISK_ORDER
 
@@ -88,6 +88,38 @@ def test_fusion_gene_missing_from_gene_table_is_rejected(db_copy):
 def test_schema_violation_names_the_field(db_copy):
     _edit_yaml(db_copy / "therapies.yaml", lambda d: d[0].update(evidence_level="E"))
     with pytest.raises(KnowledgeBaseError, match=r"therapies.yaml: T-BCR_ABL1-TKI-A.evidence_level: 'E' is not one of"):
+        load_knowledge(db_copy)
+
+
+def _record_current_content(db):
+    """Write a changelog heading for the copy's current content, as if that content were a release."""
+    version = yaml.safe_load((db / "manifest.yaml").read_text())["version"]
+    changelog = db / "CHANGELOG.md"
+    recorded = changelog_fingerprints(changelog)[version]
+    changelog.write_text(changelog.read_text().replace(recorded, content_fingerprint(db)))
+
+
+def test_shipped_database_passes_the_full_schema_check():
+    kb = load_knowledge(DB, full_check=True)
+    assert len(kb.rules) > 10
+
+
+def test_schema_pass_is_skipped_only_while_the_content_matches_its_recorded_release(db_copy):
+    _edit_yaml(db_copy / "therapies.yaml", lambda d: d[0].update(evidence_level="E"))
+    _record_current_content(db_copy)  # a recorded heading claims the content was validated ...
+    assert load_knowledge(db_copy).therapies[0].evidence_level == "E"  # ... so the schema pass is skipped,
+    with pytest.raises(KnowledgeBaseError, match=r"evidence_level: 'E' is not one of"):
+        load_knowledge(db_copy, full_check=True)  # but `db check` still runs it
+    (db_copy / "genes.tsv").write_text((db_copy / "genes.tsv").read_text() + "\n")  # any later change ...
+    _load_cached.cache_clear()  # (a process keeps what it loaded)
+    with pytest.raises(KnowledgeBaseError, match=r"evidence_level: 'E' is not one of"):
+        load_knowledge(db_copy)  # ... brings the schema pass back
+
+
+def test_manifest_is_part_of_the_recorded_content(db_copy):
+    _record_current_content(db_copy)
+    _edit_yaml(db_copy / "manifest.yaml", lambda d: d["files"].update(genes="hotspots.tsv"))
+    with pytest.raises(KnowledgeBaseError, match=r"genes.tsv:2|hotspots.tsv:2"):
         load_knowledge(db_copy)
 
 

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from ..model import Lesion, LesionRole, SubtypeCall
 from .lesions import DerivedLesions, derive_lesions
-from .rules import evaluate, matches
+from .rules import candidates, evaluate, matches, pooled
 
 __all__ = ["classify", "assign_roles", "derive_lesions", "DerivedLesions", "UNCLASSIFIED_ID"]
 
@@ -21,6 +21,7 @@ def classify(lesions: Sequence[Lesion], kb, not_assessed: Sequence[str] = ()) ->
     ``not_assessed`` names the evidence the inputs could not show; it is repeated on an
     unclassified call so that "no subtype found" is never read as "no subtype present".
     """
+    lesions = pooled(lesions)
     best: dict[str, SubtypeCall] = {}
     rule_order = {rule.id: i for i, rule in enumerate(kb.rules)}
     for rule in kb.rules:
@@ -102,17 +103,18 @@ def assign_roles(lesions: Sequence[Lesion], calls: Sequence[SubtypeCall], kb) ->
         for lesion_id in call.supporting:
             defining.setdefault(lesion_id, call)
     rules_by_id = {rule.id: rule for rule in kb.rules}
-    out = []
+    roles: dict[int, list[LesionRole]] = {id(lesion): [] for lesion in lesions}
     for lesion in lesions:
-        roles = []
         call = defining.get(lesion.id)
         if call is not None and call.rule_id is not None:
             rule = rules_by_id[call.rule_id]
-            roles.append(LesionRole(rule.id, f"defines {call.name}", "subtype_defining", False, None, rule.citations))
-        for rule in kb.lesion_rules:
-            ((kind, matcher),) = rule.match.items()
+            roles[id(lesion)].append(
+                LesionRole(rule.id, f"defines {call.name}", "subtype_defining", False, None, rule.citations))
+    pool = pooled(lesions)
+    for rule in kb.lesion_rules:  # rule by rule, so each tests only the lesions of its gene
+        ((kind, matcher),) = rule.match.items()
+        for lesion in candidates(kind, matcher, pool):
             if matches(kind, matcher, lesion):
-                roles.append(LesionRole(rule.id, rule.role, rule.category, rule.relapse, rule.risk,
-                                        rule.citations, rule.note))
-        out.append(replace(lesion, roles=tuple(roles)))
-    return out
+                roles[id(lesion)].append(LesionRole(rule.id, rule.role, rule.category, rule.relapse, rule.risk,
+                                                    rule.citations, rule.note))
+    return [replace(lesion, roles=tuple(roles[id(lesion)])) for lesion in lesions]

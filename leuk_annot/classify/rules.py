@@ -36,8 +36,37 @@ def evaluate(condition: Mapping[str, Any], lesions: Sequence[Lesion], kb) -> Sup
         return None if any(evaluate(c, lesions, kb) is not None for c in value) else frozenset()
     if key == "predicate":
         return PREDICATES[value](lesions, kb)
-    hits = frozenset(lesion.id for lesion in lesions if matches(key, value, lesion))
+    hits = frozenset(lesion.id for lesion in candidates(key, value, lesions) if matches(key, value, lesion))
     return hits or None
+
+
+def candidates(kind: str, matcher: Any, lesions: Sequence[Lesion]) -> Sequence[Lesion]:
+    """The lesions a leaf matcher could match: for a gene-specific matcher only that gene's lesions.
+
+    A whole genome can give thousands of lesions and the knowledge base hundreds of matchers; the
+    index (built once per sequence, with ``LesionPool``) keeps that product small.
+    """
+    if isinstance(lesions, LesionPool) and kind in ("variant", "deletion"):
+        return lesions.by_gene.get(matcher["gene"], ())
+    return lesions
+
+
+def pooled(lesions: Sequence[Lesion]) -> LesionPool:
+    return lesions if isinstance(lesions, LesionPool) else LesionPool(lesions)
+
+
+class LesionPool(tuple):
+    """A tuple of lesions that also knows each gene's lesions (see ``candidates``)."""
+
+    by_gene: dict[str, list[Lesion]]
+
+    def __new__(cls, lesions: Sequence[Lesion]) -> LesionPool:
+        pool = super().__new__(cls, lesions)
+        pool.by_gene = {}
+        for lesion in pool:
+            for gene in dict.fromkeys(lesion.genes):
+                pool.by_gene.setdefault(gene, []).append(lesion)
+        return pool
 
 
 def matches(kind: str, matcher: Any, lesion: Lesion) -> bool:

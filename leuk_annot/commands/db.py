@@ -36,7 +36,7 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
 def run_check(args: argparse.Namespace) -> int:
     from ..knowledge import load_knowledge
 
-    kb = load_knowledge(args.path or args.db)
+    kb = load_knowledge(args.path or args.db, full_check=True)
     print(f"OK: {kb.path} version {kb.version} (schema {kb.schema_version}): {_counts(kb)}")
     return ExitStatus.OK
 

@@ -134,7 +134,7 @@ def build_overlay(download_: Download, out: Path, base: Path | None = None) -> d
                                     f"downloaded {provenance['downloaded']}; imported, not curated"})
         _write(tmp / "manifest.yaml", _MANIFEST_HEADER + yaml.safe_dump(manifest, sort_keys=False, width=120))
         _prepend_changelog(tmp / "CHANGELOG.md", version, content_fingerprint(tmp), provenance)
-        load_knowledge(tmp)  # schema + cross-file checks of the result before it replaces anything
+        load_knowledge(tmp, full_check=True)  # schema + cross-file checks of the result before it replaces anything
         _replace_dir(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
