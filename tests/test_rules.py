@@ -252,3 +252,32 @@ def test_an_agent_with_sensitivity_and_resistance_in_one_sample_is_flagged(kb):
     flags = {flag.id: flag for flag in therapy_conflict_flags(links, lesions)}
     assert "THERAPY-CONFLICT-IMATINIB" in flags and "THERAPY-CONFLICT-PONATINIB" not in flags
     assert "resistance via ABL1 p.T315I" in flags["THERAPY-CONFLICT-IMATINIB"].text
+
+
+def _leaf_matchers(condition):
+    ((key, value),) = condition.items()
+    if key in ("any_of", "all_of", "none_of"):
+        for child in value:
+            yield from _leaf_matchers(child)
+    elif key not in ("predicate", "subtype"):
+        yield key, value
+
+
+def test_indexed_matching_finds_what_a_scan_of_every_lesion_finds(kb, monkeypatch):
+    """``LesionPool`` narrows each matcher to one gene's lesions, the fusions or one id prefix's lesions;
+    over the lesions of every end-to-end case, each knowledge-base matcher finds what a full scan finds."""
+    from test_cases import CASE_INPUTS, run_case
+
+    from leuk_annot.classify.rules import LesionPool, candidates, matches
+
+    lesions = [lesion for name in CASE_INPUTS for lesion in run_case(name, kb, monkeypatch).lesions]
+    pool = LesionPool(lesions)
+    conditions = [r.when for r in kb.rules] + [r.match for r in kb.lesion_rules] + [
+        t.applies_to for t in kb.therapies] + [m.when for m in kb.markers]
+    leaves = [leaf for condition in conditions for leaf in _leaf_matchers(condition)]
+    found_by_kind = dict.fromkeys(("variant", "deletion", "fusion", "lesion"), 0)
+    for kind, matcher in leaves:
+        scanned = [lesion.id for lesion in lesions if matches(kind, matcher, lesion)]
+        assert [lesion.id for lesion in candidates(kind, matcher, pool) if matches(kind, matcher, lesion)] == scanned
+        found_by_kind[kind] += len(scanned)
+    assert all(found_by_kind.values()), found_by_kind  # every kind of matcher was really exercised

@@ -41,13 +41,21 @@ def evaluate(condition: Mapping[str, Any], lesions: Sequence[Lesion], kb) -> Sup
 
 
 def candidates(kind: str, matcher: Any, lesions: Sequence[Lesion]) -> Sequence[Lesion]:
-    """The lesions a leaf matcher could match: for a gene-specific matcher only that gene's lesions.
+    """The lesions a leaf matcher could match: a gene's lesions, the fusions, the lesions of one id prefix.
 
     A whole genome can give thousands of lesions and the knowledge base hundreds of matchers; the
     index (built once per sequence, with ``LesionPool``) keeps that product small.
     """
-    if isinstance(lesions, LesionPool) and kind in ("variant", "deletion"):
+    if not isinstance(lesions, LesionPool):
+        return lesions
+    if kind in ("variant", "deletion"):
         return lesions.by_gene.get(matcher["gene"], ())
+    if kind == "fusion":
+        return lesions.fusions
+    if kind == "lesion":
+        prefix = matcher.split(":", 1)[0]
+        if not any(ch in prefix for ch in "*?["):
+            return lesions.by_id_prefix.get(prefix, ())
     return lesions
 
 
@@ -56,16 +64,21 @@ def pooled(lesions: Sequence[Lesion]) -> LesionPool:
 
 
 class LesionPool(tuple):
-    """A tuple of lesions that also knows each gene's lesions (see ``candidates``)."""
+    """A tuple of lesions that also knows each gene's lesions, the fusions and each id prefix's
+    lesions ("karyotype", "deletion", ...; see ``candidates``)."""
 
     by_gene: dict[str, list[Lesion]]
+    by_id_prefix: dict[str, list[Lesion]]
+    fusions: list[Lesion]
 
     def __new__(cls, lesions: Sequence[Lesion]) -> LesionPool:
         pool = super().__new__(cls, lesions)
-        pool.by_gene = {}
+        pool.by_gene, pool.by_id_prefix = {}, {}
+        pool.fusions = [lesion for lesion in pool if lesion.kind is LesionKind.FUSION]
         for lesion in pool:
             for gene in dict.fromkeys(lesion.genes):
                 pool.by_gene.setdefault(gene, []).append(lesion)
+            pool.by_id_prefix.setdefault(lesion.id.split(":", 1)[0], []).append(lesion)
         return pool
 
 

@@ -101,8 +101,11 @@ def read_vcf(
             )
             result = ReadResult(format="vcf", sample=sample, genome_build=build, build_evidence=evidence)
             result.warnings.extend(build_warnings)
-            if regions is not None and _index_path(path) is not None and _can_query(vcf, path):
-                _read_indexed(path, vcf, reader, stderr, is_bcf)
+            queryable = regions is not None and _index_path(path) is not None and _is_gzip(path)
+            if queryable and not is_bcf and _read_tabix(path, vcf, reader, stderr):
+                pass
+            elif queryable and _can_query(vcf, path):
+                reader.read_indexed(vcf, stderr)
             elif regions is not None and not is_bcf:
                 _read_prefiltered(path, header_lines, reader, stderr)
             else:
@@ -110,6 +113,7 @@ def read_vcf(
                 reader.read_stream(vcf, stderr, first_line)
         finally:
             vcf.close()
+        reader.count_settled()
         result.events.extend(reader.kept)
         result.stats.update(reader.stats)
         if watch_sites is not None:
@@ -135,21 +139,20 @@ def detect_vcf_build(path: Path, genome: str = "auto") -> tuple[str, str]:
     return build, evidence
 
 
-def _read_indexed(path: Path, vcf, reader: _RecordReader, stderr: _Stderr, is_bcf: bool) -> None:
-    """Indexed file with regions: tabix fetches each region's lines, and cyvcf2 parses only those the
-    reader could not settle from their text (``RecordReader.settled_by_text``). A BCF, or a file tabix
-    cannot open, is queried through cyvcf2 record by record."""
-    if not is_bcf:
-        queries = reader.region_queries(vcf.seqnames)
-        with _indexed_text(path, _index_path(path), vcf.raw_header.encode(), queries, reader.settled_by_text) as kept:
-            if kept is not None:
-                parsed = _open(kept, stderr)
-                try:
-                    reader.read_stream(parsed, stderr, None)
-                finally:
-                    parsed.close()
-                return
-    reader.read_indexed(vcf, stderr)
+def _read_tabix(path: Path, vcf, reader: _RecordReader, stderr: _Stderr) -> bool:
+    """Indexed bgzipped text with regions: tabix fetches each region's lines, and cyvcf2 parses only
+    those the reader could not settle from their text (``RecordReader.settled_by_text``). False when
+    tabix cannot open the file or its index (the caller then queries through cyvcf2)."""
+    queries = reader.region_queries(vcf.seqnames)
+    with _indexed_text(path, _index_path(path), vcf.raw_header.encode(), queries, reader.settled_by_text) as kept:
+        if kept is None:
+            return False
+        parsed = _open(kept, stderr)
+        try:
+            reader.read_stream(parsed, stderr, None)
+        finally:
+            parsed.close()
+    return True
 
 
 def _read_prefiltered(path: Path, header_lines: int, reader: _RecordReader, stderr: _Stderr) -> None:
@@ -188,10 +191,13 @@ def _index_path(path: Path) -> Path | None:
     return None
 
 
-def _can_query(vcf, path: Path) -> bool:
+def _is_gzip(path: Path) -> bool:
+    """An index beside an uncompressed file is stale or wrong: only a gzipped file is queried."""
     with open(path, "rb") as raw:
-        if raw.read(2) != b"\x1f\x8b":  # an index beside an uncompressed file is stale or wrong
-            return False
+        return raw.read(2) == b"\x1f\x8b"
+
+
+def _can_query(vcf, path: Path) -> bool:
     try:
         vcf.set_index(str(_index_path(path)))
     except Exception:

@@ -21,6 +21,8 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
+from itertools import dropwhile, filterfalse
 from pathlib import Path
 from typing import BinaryIO
 
@@ -57,14 +59,19 @@ def indexed(path: Path, index: Path, header: bytes, queries, settled) -> Iterato
         for contig, start, end in queries:
             if contig not in indexed_contigs:  # declared, but no record: tabix has no entry for it
                 continue
-            for line in tabix.fetch(contig, start - 1, end):
-                pos_text = line.split("\t", 2)[1] if "\t" in line else ""
-                if pos_text.isdigit() and (not start <= int(pos_text) <= end or settled(line)):
-                    continue
+            # A query also returns records that start before the region and merely overlap it; the
+            # file is sorted, so they come first. None starts after its end.
+            lines = dropwhile(partial(_starts_before, start), tabix.fetch(contig, start - 1, end))
+            for line in filterfalse(settled, lines):
                 out.write(line.encode("latin-1"))
                 out.write(b"\n")
         out.close()
         yield name
+
+
+def _starts_before(start: int, line: str) -> bool:
+    pos_text = line.split("\t", 2)[1] if "\t" in line else ""
+    return pos_text.isdigit() and int(pos_text) < start
 
 
 @contextmanager

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import re
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
@@ -88,11 +89,15 @@ class RecordReader:
         # transcript's entry ("missense", "frameshift", ... also BCSQ's short names), no entry can
         # qualify, so the annotation is not parsed at all (nor, through ``settled_by_text``, the
         # record). It can only pass more records, never fewer.
-        self._protein_text = (
-            re.compile("|".join(sorted({re.escape(t.removesuffix("_variant")) for t in protein_terms})))
-            if protein_terms else None
-        )
         self.annotation = AnnotationSchema.detect(header)
+        self._protein_text = (
+            re.compile(_any_of({t.removesuffix("_variant") for t in protein_terms}))
+            if protein_terms and self.annotation else None
+        )
+        self._annotation_key = f"{self.annotation.tag}=" if self.annotation else ""
+        # Lines settled from their text, counted by (ALT, FILTER passed): ``count_settled`` turns them
+        # into the per-allele counts a parse would give, once per distinct pair instead of per line.
+        self._settled: Counter[tuple[str, bool]] = Counter()
         self.kept: list[Variant] = []
         self.warnings: list[Warning] = []
         self.stats = dict.fromkeys(
@@ -230,18 +235,20 @@ class RecordReader:
             self.kept.append(variant)
             self.stats["kept"] += 1
 
-    def _counted_alleles(self, alts: Sequence[str], passed: bool) -> Iterator[int]:
-        """Indexes of the ALT alleles that may become variants; every other allele is counted where it belongs."""
+    def _counted_alleles(self, alts: Sequence[str], passed: bool, records: int = 1) -> Iterator[int]:
+        """Indexes of the ALT alleles that may become variants; every other allele is counted where it
+        belongs (``records`` times: for that many records with these ALTs and this FILTER verdict)."""
+        stats = self.stats
         for alt_index, alt in enumerate(alts):
             if alt in _GVCF_ALTS:
-                self.stats["skipped_non_ref"] += 1
+                stats["skipped_non_ref"] += records
                 continue
             if _is_structural(alt):
-                self.stats["skipped_sv"] += 1
+                stats["skipped_sv"] += records
                 continue
-            self.stats["alleles"] += 1
+            stats["alleles"] += records
             if not passed:
-                self.stats["filtered"] += 1
+                stats["filtered"] += records
                 if not self.include_filtered:
                     continue
             yield alt_index
@@ -249,12 +256,13 @@ class RecordReader:
     def settled_by_text(self, line: str) -> bool:
         """Count a raw VCF data line without parsing it, when its text alone shows that ``_take`` would
         keep nothing from it (filtered out, or annotated without any protein-level term); else False.
+        The caller has already found the line's POS inside a region.
 
         Any doubt returns False, so the line is parsed: a short or odd line (htslib shall judge it),
         a known hotspot, a watched pharmacogene site it may cover, an unannotated file. The counts
-        are ``_take``'s own (``_counted_alleles``), so a settled line counts as if parsed.
+        are ``_take``'s own (``_counted_alleles``), made by ``count_settled``.
         """
-        if self._protein_text is None or self.annotation is None:
+        if self._protein_text is None:
             return False
         fields = line.split("\t", 8)
         if len(fields) < 8 or not fields[0] or not fields[1].isdigit() or len(fields[1]) > 18:
@@ -264,18 +272,23 @@ class RecordReader:
         pos = int(pos_text)
         if (chrom, pos) in self.keep_sites or (chrom in self.watch and self._may_cover_watched(chrom, pos, ref, info)):
             return False
-        if self.regions is not None and not self.regions.gene_at(chrom, pos)[0]:
-            return False
         passed = filter_text in ("PASS", ".")
-        if (passed or self.include_filtered) and self._protein_text.search(info) is not None:
+        # No annotation key at all gives no consequence either: silent, as ``_silent_by_text`` finds.
+        if (passed or self.include_filtered) and self._annotation_key in info and self._protein_text.search(info):
             return False
-        self.stats["records"] += 1
-        alts = alt_text.split(",") if alt_text != "." else []
-        if not alts:
-            self.stats["skipped_non_ref"] += 1
-        for _ in self._counted_alleles(alts, passed):
-            self.stats["silent"] += 1
+        self._settled[alt_text, passed] += 1
         return True
+
+    def count_settled(self) -> None:
+        """Add the lines ``settled_by_text`` took to ``stats``, as ``_take`` would have counted them."""
+        for (alt_text, passed), lines in self._settled.items():
+            self.stats["records"] += lines
+            alts = alt_text.split(",") if alt_text != "." else []
+            if not alts:
+                self.stats["skipped_non_ref"] += lines
+            for _ in self._counted_alleles(alts, passed, lines):
+                self.stats["silent"] += lines
+        self._settled.clear()
 
     def _may_cover_watched(self, chrom: str, pos: int, ref: str, info: str) -> bool:
         end = pos + max(len(ref), 1) - 1
@@ -366,6 +379,21 @@ class _Site(NamedTuple):
     alts: list[str]
     filter_text: str
     region_gene: str | None
+
+
+def _any_of(words: set[str]) -> str:
+    """A regex finding any of ``words`` (a word holding another one needs no branch of its own)."""
+    return _trie({w for w in words if not any(other != w and other in w for other in words)})
+
+
+def _trie(words: set[str]) -> str:
+    """The alternation written as a trie: Python's re tries a flat alternation's branches one by one
+    at every position, a trie only the branch of the character it sees."""
+    groups: dict[str, set[str]] = {}
+    for word in words:
+        groups.setdefault(word[0], set()).add(word[1:])
+    parts = [re.escape(first) + ("" if "" in rest else _trie(rest)) for first, rest in sorted(groups.items())]
+    return parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
 
 
 def _pieces(regions: list[Region]) -> tuple[list[int], list[tuple[bool, str | None]]]:

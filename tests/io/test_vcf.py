@@ -738,3 +738,26 @@ def test_region_index_answers_as_a_scan_of_overlapping_regions():
             for pos in range(0, 280):
                 first = next((r for r in ordered if r.start <= pos <= r.end), None)
                 assert index.gene_at(chrom, pos) == (first is not None, first.gene if first else None)
+
+
+def test_protein_term_pattern_finds_a_text_exactly_when_it_holds_a_term():
+    """The reader's trie-shaped pattern of protein-level SO terms agrees with a plain substring test."""
+    import random
+    import re
+
+    from leuk_annot.classify.lesions import PROTEIN_TERMS
+    from leuk_annot.io.vcf_records import _any_of
+
+    stems = {term.removesuffix("_variant") for term in PROTEIN_TERMS}
+    pattern = re.compile(_any_of(stems))
+    pieces = sorted(stems) + ["intron", "synonymous", "splice_region", "stop_retained", "_", "&", "|", "s", "in"]
+    rng = random.Random(7)
+    texts = []
+    for _ in range(5000):  # fragments of terms glued together: near misses as well as hits
+        parts = [rng.choice(pieces) for _ in range(rng.randint(1, 4))]
+        parts = [p[rng.randint(0, len(p) - 1):] if rng.random() < 0.3 else p for p in parts]
+        texts.append("".join(parts))
+    assert {True, False} == {any(stem in text for stem in stems) for text in texts}
+    for text in texts:
+        assert (pattern.search(text) is not None) == any(stem in text for stem in stems), text
+    assert _any_of({"ab", "xab", "iab", "ixab", "abc"}) == "ab"  # a word holding another one adds nothing
