@@ -7,12 +7,13 @@ for the others, and a contradiction stops the run (mixing builds silently shifts
 from __future__ import annotations
 
 import hashlib
-import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from .errors import GenomeBuildError, UnknownFormatError
+from .forked import Forked
 from .genome import CONTIG_LENGTHS, normalize_build
 from .io import ReadResult, Region, read_copy_number, read_fusions, read_structural_variants, read_variants
 from .model import CopyNumberSegment, Fusion, InputFile, StructuralVariant, Variant, Warning
@@ -169,42 +170,43 @@ def requested_build(genome: str) -> tuple[str | None, str]:
     return build, f"--genome {build}"
 
 
-def sha256_file(path: Path, stop: threading.Event | None = None) -> str | None:
-    """The file's SHA-256; None when ``stop`` is set before the end."""
+def sha256_file(path: Path) -> str:
+    """The file's SHA-256."""
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
-            if stop is not None and stop.is_set():
-                return None
             digest.update(block)
     return digest.hexdigest()
 
 
-class Checksums:
-    """SHA-256 of each input, computed on a second thread while the readers parse.
+def _regular_file_digests(paths: list[Path]) -> dict[Path, str | None]:
+    """SHA-256 of each regular file (a pipe is left alone: reading it would take the reader's data)."""
+    digests: dict[Path, str | None] = {}
+    for path in paths:
+        try:
+            digests[path] = sha256_file(path) if path.is_file() else None
+        except OSError:  # unreadable: the reader reports that
+            digests[path] = None
+    return digests
 
-    Hashing a whole-genome VCF costs as much as reading its gene regions; file reads and hashlib both
-    release the GIL, so on two cores the checksum comes nearly free. A digest the thread could not
-    make (unreadable file: the reader reports that) is made again, in the caller, when asked for.
+
+class Checksums:
+    """SHA-256 of each input, computed in a child process while the readers parse.
+
+    Hashing a whole-genome VCF costs about as much CPU as reading its gene regions; on a second core
+    it comes nearly free. A digest the child could not make (no fork on this platform, an unreadable
+    file, a stopped child) is made in the caller when asked for.
     """
 
     def __init__(self, paths: Iterable[Path]):
-        self._digests: dict[Path, str | None] = {}
-        self._stopped = threading.Event()
-        self._thread = threading.Thread(target=self._hash_all, args=(list(paths),), daemon=True)
-        self._thread.start()
-
-    def _hash_all(self, paths: list[Path]) -> None:
-        for path in paths:
-            try:  # only regular files: hashing a pipe here would take its data from the reader
-                self._digests[path] = sha256_file(path, self._stopped) if path.is_file() else None
-            except OSError:
-                self._digests[path] = None
+        self._child = Forked(partial(_regular_file_digests, list(paths)))
+        self._digests: dict[Path, str | None] | None = None
 
     def digest(self, path: Path) -> str:
-        self._thread.join()
+        if self._digests is None:
+            self._digests = self._child.result() or {}
         return self._digests.get(path) or sha256_file(path)
 
     def stop(self) -> None:
-        """Abandon hashing (the run is over, or failed): the thread ends at its next block."""
-        self._stopped.set()
+        """Abandon hashing (the run is over, or failed)."""
+        self._child.cancel()

@@ -1,12 +1,18 @@
-"""Input checksums are made on a second thread while the readers work; they must be the file's own."""
+"""Input checksums are made in a child process while the readers work; they must be the file's own.
+Also the child-process helper itself (``leuk_annot.forked``): results, failures, cancellation."""
 
 from __future__ import annotations
 
 import hashlib
 import os
-import threading
+import signal
 
-from leuk_annot.inputs import Checksums, sha256_file
+import pytest
+
+from leuk_annot.forked import CAN_FORK, Forked
+from leuk_annot.inputs import Checksums
+
+needs_fork = pytest.mark.skipif(not CAN_FORK, reason="fork is used on Linux only; elsewhere the work stays in-process")
 
 
 def test_checksums_are_the_sha256_of_each_file(tmp_path):
@@ -23,22 +29,41 @@ def test_checksums_are_the_sha256_of_each_file(tmp_path):
         checksums.stop()
 
 
-def test_a_stopped_hash_gives_no_digest_and_the_caller_still_gets_one(tmp_path):
+def test_a_stopped_child_leaves_the_digest_to_the_caller(tmp_path):
     path = tmp_path / "big"
     path.write_bytes(os.urandom(3 << 20))
-    stop = threading.Event()
-    stop.set()
-    assert sha256_file(path, stop) is None
     checksums = Checksums([path])
     checksums.stop()
     assert checksums.digest(path) == hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+@needs_fork
 def test_a_pipe_is_left_to_its_reader(tmp_path):
-    """The thread hashes regular files only: reading a FIFO would take the data from the reader."""
+    """Only regular files are hashed: reading a FIFO would take the data from the reader (and block)."""
     fifo = tmp_path / "calls.fifo"
     os.mkfifo(fifo)
     checksums = Checksums([fifo])
-    checksums._thread.join(timeout=5)
-    assert not checksums._thread.is_alive()  # it did not open (and block on) the pipe
-    checksums.stop()
+    assert checksums._child.result() == {fifo: None}  # returned at once: it never opened the pipe
+
+
+@needs_fork
+def test_the_child_runs_in_another_process_and_returns_its_value():
+    child = Forked(lambda: (os.getpid(), [1, 2, 3]))
+    pid, value = child.result()
+    assert pid != os.getpid() and value == [1, 2, 3]
+
+
+@needs_fork
+def test_a_failing_or_killed_child_gives_none_so_the_caller_does_the_work():
+    def fail():
+        raise ValueError("bad line")
+
+    assert Forked(fail).result() is None
+    assert Forked(lambda: os.kill(os.getpid(), signal.SIGKILL)).result() is None
+    assert Forked(lambda: lambda: None).result() is None  # an unpicklable result
+    child = Forked(lambda: os.pause())  # would wait for ever
+    pid = child._pid
+    child.cancel()  # the parent no longer needs it: killed and reaped
+    assert child.result() is None
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # no such child any more (not even a zombie)

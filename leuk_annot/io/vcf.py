@@ -31,12 +31,16 @@ FILTER or INFO tag; undeclared contigs still are).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
+from functools import partial
+from itertools import accumulate
 from pathlib import Path
 
 import cyvcf2
 
 from ..errors import InputFormatError
+from ..forked import Forked
 from .base import ReadResult, Region
 
 # Imported under their pre-split private names too, which other readers (the SV VCF reader) use.
@@ -52,6 +56,8 @@ from .vcf_records import RecordReader as _RecordReader
 from .vcf_records import RegionIndex as _RegionIndex
 
 __all__ = ["detect_vcf_build", "read_vcf"]
+
+FORK_MIN_BYTES = 4 << 20  # a smaller file is read in one process: a child would cost more than it saves
 
 
 # --------------------------------------------------------------------------------------------
@@ -142,9 +148,35 @@ def detect_vcf_build(path: Path, genome: str = "auto") -> tuple[str, str]:
 def _read_tabix(path: Path, vcf, reader: _RecordReader, stderr: _Stderr) -> bool:
     """Indexed bgzipped text with regions: tabix fetches each region's lines, and cyvcf2 parses only
     those the reader could not settle from their text (``RecordReader.settled_by_text``). False when
-    tabix cannot open the file or its index (the caller then queries through cyvcf2)."""
-    queries = reader.region_queries(vcf.seqnames)
-    with _indexed_text(path, _index_path(path), vcf.raw_header.encode(), queries, reader.settled_by_text) as kept:
+    tabix cannot open the file or its index (the caller then queries through cyvcf2).
+
+    A large file's regions are read in two halves, the second in a child process on another core
+    (``forked.py``); if the child fails in any way, the parent reads that half itself, so errors and
+    their messages are those of a single-process read. Kept variants stay in file order.
+    """
+    index, header = _index_path(path), vcf.raw_header.encode()
+    first, second = _split_queries(reader.region_queries(vcf.seqnames))
+    if path.stat().st_size < FORK_MIN_BYTES:
+        first, second = first + second, []
+    child = Forked(partial(_read_tabix_in_child, path, index, header, second, reader)) if second else None
+    try:
+        if not _read_tabix_part(path, index, header, first, reader, stderr):
+            return False
+        part = child.result() if child is not None else None
+        if part is None:
+            _read_tabix_part(path, index, header, second, reader, stderr)
+        else:
+            state, htslib_text = part
+            reader.take_over(state)
+            os.write(2, htslib_text)  # the child's htslib messages join the parent's captured ones
+    finally:
+        if child is not None:
+            child.cancel()
+    return True
+
+
+def _read_tabix_part(path: Path, index: Path, header: bytes, queries, reader: _RecordReader, stderr: _Stderr) -> bool:
+    with _indexed_text(path, index, header, queries, reader.settled_by_text) as kept:
         if kept is None:
             return False
         parsed = _open(kept, stderr)
@@ -153,6 +185,24 @@ def _read_tabix(path: Path, vcf, reader: _RecordReader, stderr: _Stderr) -> bool
         finally:
             parsed.close()
     return True
+
+
+def _read_tabix_in_child(path: Path, index: Path, header: bytes, queries, reader: _RecordReader):
+    """In the forked child: read ``queries`` with the child's copy of the (still empty) reader; return
+    what it found and the htslib messages, which the child captures on its own stderr."""
+    with _captured_stderr() as stderr:
+        if not _read_tabix_part(path, index, header, queries, reader, stderr):
+            raise OSError("tabix cannot open the file")
+        return reader.handover(), stderr.text().encode()
+
+
+def _split_queries(queries: list[tuple[str, int, int]]) -> tuple[list, list]:
+    """Two runs of consecutive queries spanning about the same number of bases (one query: one run)."""
+    if len(queries) < 2:
+        return queries, []
+    spans = list(accumulate(end - start + 1 for _, start, end in queries))
+    cut = min(range(1, len(queries)), key=lambda k: abs(2 * spans[k - 1] - spans[-1]))
+    return queries[:cut], queries[cut:]
 
 
 def _read_prefiltered(path: Path, header_lines: int, reader: _RecordReader, stderr: _Stderr) -> None:

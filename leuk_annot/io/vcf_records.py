@@ -279,6 +279,20 @@ class RecordReader:
         self._settled[alt_text, passed] += 1
         return True
 
+    def handover(self) -> tuple:
+        """What this reader found, for another reader's ``take_over`` (from a child process)."""
+        return self.kept, self.stats, self.warnings, self.reported, self._settled
+
+    def take_over(self, state: tuple) -> None:
+        """Add what another reader found (its ``handover``) to this one's findings, after them."""
+        kept, stats, warnings, reported, settled = state
+        self.kept.extend(kept)
+        for key, count in stats.items():
+            self.stats[key] += count
+        self.warnings.extend(warnings)
+        self.reported.update(reported)
+        self._settled.update(settled)
+
     def count_settled(self) -> None:
         """Add the lines ``settled_by_text`` took to ``stats``, as ``_take`` would have counted them."""
         for (alt_text, passed), lines in self._settled.items():

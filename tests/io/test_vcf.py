@@ -12,6 +12,7 @@ import pysam
 import pytest
 
 from leuk_annot.errors import GenomeBuildError, InputFormatError, UnknownFormatError
+from leuk_annot.forked import CAN_FORK
 from leuk_annot.io.base import Region
 from leuk_annot.io.vcf import detect_vcf_build, read_vcf
 
@@ -738,6 +739,53 @@ def test_region_index_answers_as_a_scan_of_overlapping_regions():
             for pos in range(0, 280):
                 first = next((r for r in ordered if r.start <= pos <= r.end), None)
                 assert index.gene_at(chrom, pos) == (first is not None, first.gene if first else None)
+
+
+def _split_read(path: Path, include_filtered: bool = False):
+    """Two separate regions over the settle records, so a split read has a second half."""
+    from leuk_annot.classify.lesions import PROTEIN_TERMS
+
+    return read_vcf(path, regions=[Region("9", 900, 1044, "ABL1"), Region("9", 1046, 1500, "ABL1")],
+                    include_filtered=include_filtered, protein_terms=PROTEIN_TERMS, keep_sites=[("9", 1080)],
+                    watch_sites=[("9", 1105), ("9", 1121)])
+
+
+@pytest.mark.skipif(not CAN_FORK, reason="the split read forks, on Linux only")
+@pytest.mark.parametrize("include_filtered", [False, True])
+def test_a_read_split_with_a_child_process_gives_the_single_process_answer(tmp_path, monkeypatch,
+                                                                           include_filtered):
+    from leuk_annot.io import vcf as vcf_module
+    from leuk_annot.io.vcf_records import RecordReader
+
+    indexed = bgzip_and_index(_settle_vcf(tmp_path), tmp_path)
+    monkeypatch.setattr(vcf_module, "FORK_MIN_BYTES", 1 << 60)
+    alone = _split_read(indexed, include_filtered)
+    handed_over = []
+    original = RecordReader.take_over
+    monkeypatch.setattr(RecordReader, "take_over",
+                        lambda self, state: handed_over.append(state) or original(self, state))
+    monkeypatch.setattr(vcf_module, "FORK_MIN_BYTES", 0)
+    split = _split_read(indexed, include_filtered)
+    assert len(handed_over) == 1 and handed_over[0][0]  # the child's half came back, with variants in it
+    assert _settled_view(split) == _settled_view(alone) and split.warnings == alone.warnings
+    assert [v.pos for v in split.events] == sorted(v.pos for v in split.events)  # file order kept
+
+
+@pytest.mark.skipif(not CAN_FORK, reason="the split read forks, on Linux only")
+def test_a_bad_record_in_the_childs_half_gives_the_single_process_error(tmp_path, monkeypatch):
+    from leuk_annot.io import vcf as vcf_module
+
+    plain = _settle_vcf(tmp_path)
+    plain.write_text(plain.read_text() + "chr9\t1400\t.\tA\tT\t.\tPASS\t" + _csq("T", "missense_variant")
+                     + "\tGT:AD\t0/1:x,y,z\n")
+    indexed = bgzip_and_index(plain, tmp_path)
+    errors = []
+    for threshold in (1 << 60, 0):
+        monkeypatch.setattr(vcf_module, "FORK_MIN_BYTES", threshold)
+        with pytest.raises(InputFormatError) as caught:
+            _split_read(indexed)
+        errors.append(str(caught.value))
+    assert errors[0] == errors[1] and "settle.vcf.gz" in errors[0]
 
 
 def test_protein_term_pattern_finds_a_text_exactly_when_it_holds_a_term():

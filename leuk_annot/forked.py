@@ -1,0 +1,96 @@
+"""One piece of work in a forked child process while the parent does another: the second core, for
+CPU-bound Python that threads cannot share (the GIL).
+
+The child runs one function and sends its pickled return value back through a pipe. Whatever goes
+wrong there (an exception, a crash, a kill) makes ``result()`` return None, and the caller then does
+the work itself, so an error arises in the parent exactly as it would without a child: same message,
+same exit code. Where fork is missing (Windows) or unsafe without an exec (macOS system libraries),
+no child is started and ``result()`` is None at once.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import signal
+import sys
+from collections.abc import Callable
+from typing import Generic, TypeVar
+
+__all__ = ["Forked", "CAN_FORK"]
+
+T = TypeVar("T")
+
+CAN_FORK = hasattr(os, "fork") and sys.platform.startswith("linux")
+
+
+class Forked(Generic[T]):
+    """``task()`` running in a child process, started on construction."""
+
+    def __init__(self, task: Callable[[], T]):
+        self._pid: int | None = None
+        self._pipe: int | None = None
+        if not CAN_FORK:
+            return
+        read_end, write_end = os.pipe()
+        try:
+            pid = os.fork()
+        except OSError:  # no memory or process slot for a child: work alone
+            os.close(read_end)
+            os.close(write_end)
+            return
+        if pid == 0:
+            os.close(read_end)
+            _run_child(task, write_end)  # never returns
+        os.close(write_end)
+        self._pid, self._pipe = pid, read_end
+
+    def result(self) -> T | None:
+        """The task's return value; None when there was no child or it failed in any way."""
+        if self._pid is None or self._pipe is None:
+            return None
+        try:
+            with os.fdopen(self._pipe, "rb") as pipe:
+                data = pipe.read()
+        finally:
+            self._pipe = None
+            status = self._reap()
+        if status != 0 or not data:
+            return None
+        try:
+            return pickle.loads(data)
+        except Exception:  # a truncated message: the child died while writing
+            return None
+
+    def cancel(self) -> None:
+        """Stop the child (the parent no longer needs its work) and reap it."""
+        if self._pid is None:
+            return
+        try:
+            os.kill(self._pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        if self._pipe is not None:
+            os.close(self._pipe)
+            self._pipe = None
+        self._reap()
+
+    def _reap(self) -> int:
+        pid, self._pid = self._pid, None
+        _, status = os.waitpid(pid, 0)
+        return status
+
+
+def _run_child(task: Callable[[], object], write_end: int) -> None:
+    """Run the task and send its result; leave through ``os._exit``, so nothing of the parent's
+    (pytest, atexit handlers, buffered output, temporary files) is run or flushed twice."""
+    status = 1
+    try:
+        data = pickle.dumps(task(), protocol=pickle.HIGHEST_PROTOCOL)
+        with os.fdopen(write_end, "wb") as pipe:
+            pipe.write(data)
+        status = 0
+    except BaseException:  # noqa: BLE001 - any failure: the parent redoes the work and reports it
+        pass
+    finally:
+        os._exit(status)
