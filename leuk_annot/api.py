@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from . import __version__
+from .checksums import Checksums
 from .classify import assign_roles, classify, derive_lesions
 from .classify.copy_number import interpret_copy_number
 from .classify.lesions import with_clonality
@@ -58,8 +59,12 @@ _EVIDENCE_TOPICS = (
 )
 
 
-def annotate(inputs: SampleInputs, kb, *, now: datetime | None = None) -> AnnotationResult:
-    """Annotate one sample. Raises a LeukAnnotError subclass for any input problem."""
+def annotate(inputs: SampleInputs, kb, *, now: datetime | None = None,
+             checksums: Checksums | None = None) -> AnnotationResult:
+    """Annotate one sample. Raises a LeukAnnotError subclass for any input problem.
+
+    ``checksums`` (``Checksums.of(inputs)``, stopped by the caller) lets hashing start early.
+    """
     paths = ([inputs.vcf] if inputs.vcf else []) + list(inputs.fusions) + list(inputs.sv) + list(inputs.cnv)
     optional = [p for p in (inputs.germline, inputs.clinical) if p]
     if not paths:
@@ -67,7 +72,7 @@ def annotate(inputs: SampleInputs, kb, *, now: datetime | None = None) -> Annota
                              "segments (--cnv)")
     for path in paths + optional:
         check_readable(Path(path))
-    evidence = read_sample(inputs, kb)
+    evidence = read_sample(inputs, kb, checksums)
     clinical = read_clinical(inputs.clinical) if inputs.clinical else None
     purity, purity_basis = _purity(inputs, clinical)
     build, build_evidence = evidence.build, evidence.build_evidence

@@ -6,14 +6,11 @@ for the others, and a contradiction stops the run (mixing builds silently shifts
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 
+from .checksums import Checksums
 from .errors import GenomeBuildError, UnknownFormatError
-from .forked import Forked
 from .genome import CONTIG_LENGTHS, normalize_build
 from .io import ReadResult, Region, read_copy_number, read_fusions, read_structural_variants, read_variants
 from .model import CopyNumberSegment, Fusion, InputFile, StructuralVariant, Variant, Warning
@@ -37,16 +34,21 @@ class SampleEvidence:
     reported_pgx_sites: frozenset | None = None  # pharmacogene sites the genotyped VCF covers with no ALT
 
 
-def read_sample(inputs, kb) -> SampleEvidence:
-    """Read the VCF, fusion, SV and copy-number files named by ``inputs`` (an api.SampleInputs)."""
+def read_sample(inputs, kb, checksums: Checksums | None = None) -> SampleEvidence:
+    """Read the VCF, fusion, SV and copy-number files named by ``inputs`` (an api.SampleInputs).
+
+    ``checksums`` may have been started by the caller (``Checksums.of(inputs)``), so hashing overlaps
+    whatever came before; the caller then stops it.
+    """
     build, evidence = requested_build(inputs.genome)
     out = SampleEvidence(build, evidence)
-    paths = [inputs.vcf, inputs.germline, *inputs.fusions, *inputs.sv, *inputs.cnv]
-    checksums = Checksums(Path(p) for p in paths if p is not None)
+    own = checksums is None
+    checksums = Checksums.of(inputs) if checksums is None else checksums
     try:
         _read_all(out, inputs, kb, checksums)
     finally:
-        checksums.stop()
+        if own:
+            checksums.stop()
     return out
 
 
@@ -168,45 +170,3 @@ def requested_build(genome: str) -> tuple[str | None, str]:
     if build is None:
         raise GenomeBuildError("--genome", None, f"unknown genome build {genome!r}", "use GRCh37 or GRCh38")
     return build, f"--genome {build}"
-
-
-def sha256_file(path: Path) -> str:
-    """The file's SHA-256."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _regular_file_digests(paths: list[Path]) -> dict[Path, str | None]:
-    """SHA-256 of each regular file (a pipe is left alone: reading it would take the reader's data)."""
-    digests: dict[Path, str | None] = {}
-    for path in paths:
-        try:
-            digests[path] = sha256_file(path) if path.is_file() else None
-        except OSError:  # unreadable: the reader reports that
-            digests[path] = None
-    return digests
-
-
-class Checksums:
-    """SHA-256 of each input, computed in a child process while the readers parse.
-
-    Hashing a whole-genome VCF costs about as much CPU as reading its gene regions; on a second core
-    it comes nearly free. A digest the child could not make (no fork on this platform, an unreadable
-    file, a stopped child) is made in the caller when asked for.
-    """
-
-    def __init__(self, paths: Iterable[Path]):
-        self._child = Forked(partial(_regular_file_digests, list(paths)))
-        self._digests: dict[Path, str | None] | None = None
-
-    def digest(self, path: Path) -> str:
-        if self._digests is None:
-            self._digests = self._child.result() or {}
-        return self._digests.get(path) or sha256_file(path)
-
-    def stop(self) -> None:
-        """Abandon hashing (the run is over, or failed)."""
-        self._child.cancel()

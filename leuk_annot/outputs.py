@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import OutputError
@@ -21,26 +23,61 @@ def write_atomically(outdir: Path, files: dict[str, str | bytes]) -> None:
 
     ``str`` contents are written as UTF-8 text, ``bytes`` (the PDF) as they are.
     """
-    temps: list[tuple[Path, Path]] = []
-    mode = 0o666 & ~_current_umask()  # mkstemp creates 0600; reports should be readable like any file
+    with staged(outdir) as stage:
+        for name, content in files.items():
+            stage.write(name, content)
+
+
+@contextmanager
+def staged(outdir: Path) -> Iterator[Stage]:
+    """A ``Stage`` for files of ``outdir``: on a clean exit they are renamed to their own names; on any
+    error the temporary files are removed, so a failed run leaves nothing partial."""
+    stage = Stage(outdir)
     try:
-        outdir.mkdir(parents=True, exist_ok=True)
-        for name, text in files.items():
-            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=outdir)
-            temps.append((Path(tmp), outdir / name))
-            if isinstance(text, bytes):
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(text)
-            else:
-                with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                    handle.write(text)
-            os.chmod(tmp, mode)
-        for tmp, final in temps:
-            os.replace(tmp, final)
+        yield stage
+        stage.commit()
     except OSError as exc:
-        for tmp, _ in temps:
-            tmp.unlink(missing_ok=True)
+        stage.discard()
         raise OutputError(f"{outdir}: cannot write the reports: {exc.strerror or exc}") from None
+    except BaseException:
+        stage.discard()
+        raise
+
+
+class Stage:
+    """Output files under temporary names in their final folder (the renames are then atomic)."""
+
+    def __init__(self, outdir: Path):
+        self.outdir = outdir
+        self._temps: list[tuple[Path, Path]] = []
+        self._mode = 0o666 & ~_current_umask()  # mkstemp creates 0600; reports should be readable like any file
+
+    def path(self, name: str) -> Path:
+        """The temporary path that becomes ``outdir/name``, created empty, for a writer of its own."""
+        self.outdir.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=self.outdir)
+        os.close(fd)
+        self._temps.append((Path(tmp), self.outdir / name))
+        os.chmod(tmp, self._mode)
+        return Path(tmp)
+
+    def write(self, name: str, content: str | bytes) -> None:
+        tmp = self.path(name)
+        if isinstance(content, bytes):
+            tmp.write_bytes(content)
+        else:
+            with open(tmp, "w", encoding="utf-8") as handle:
+                handle.write(content)
+
+    def commit(self) -> None:
+        for tmp, final in self._temps:
+            os.replace(tmp, final)
+        self._temps = []
+
+    def discard(self) -> None:
+        for tmp, _ in self._temps:
+            tmp.unlink(missing_ok=True)
+        self._temps = []
 
 
 def _current_umask() -> int:

@@ -17,6 +17,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from .classify.rules import pooled
 from .io.clinical import ClinicalData
 from .knowledge.records import KnowledgeBase, RelapseScheme
 from .model import Lesion, RelapseAssessment, RiskItem, SubtypeCall
@@ -252,12 +253,12 @@ def _reinduction_test(clinical: ClinicalData) -> _Test:
 def _genetics(scheme: RelapseScheme, calls: Sequence[SubtypeCall], lesions: Sequence[Lesion],
               assessed: dict[str, bool]) -> RiskItem:
     called = {c.subtype_id: c for c in calls if c.status != "unclassified"}
+    lesions = pooled(lesions)
     present, absent, unassessed, citations = [], [], [], []
     for marker in scheme.markers:
         evidence = [called[s].name for s in marker.subtypes if s in called]
-        evidence += [lesion.label for lesion in lesions
-                     if lesion.confidence == "high" and lesion.kind.value in marker.lesion_kinds
-                     and set(lesion.genes) & set(marker.lesion_genes)]
+        evidence += [lesion.label for lesion in lesions.of_genes(marker.lesion_genes)
+                     if lesion.confidence == "high" and lesion.kind.value in marker.lesion_kinds]
         if evidence:
             text = f"{marker.label} ({', '.join(dict.fromkeys(evidence))})"
             if marker.definition == "unverified" and marker.note:

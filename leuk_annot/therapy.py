@@ -93,11 +93,11 @@ def pediatric_target_flags(lesions: Sequence[Lesion], kb) -> list[Flag]:
     gene; a fusion therefore counts through either partner only for targets that list fusions.
     """
     flags = []
+    lesions = pooled(lesions)
     for target in kb.pediatric_targets:
         hits = tuple(
-            lesion.id for lesion in lesions
+            lesion.id for lesion in lesions.of_genes(target.genes)
             if lesion.confidence == "high" and lesion.kind in target.lesion_kinds
-            and set(lesion.genes) & set(target.genes)
         )
         if hits:
             text = (f"{target.target} is on the {target.list} ({target.list_version}): paediatric investigation "

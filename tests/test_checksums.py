@@ -9,8 +9,8 @@ import signal
 
 import pytest
 
+from leuk_annot.checksums import Checksums
 from leuk_annot.forked import CAN_FORK, Forked
-from leuk_annot.inputs import Checksums
 
 needs_fork = pytest.mark.skipif(not CAN_FORK, reason="fork is used on Linux only; elsewhere the work stays in-process")
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import copy
+import dataclasses
 import hashlib
 import json
 import re
@@ -318,6 +319,20 @@ def test_to_json_is_deterministic_and_keeps_unicode(result):
     assert to_json(result).startswith('{\n  "schema_version"')
 
 
+def test_json_and_html_written_piece_by_piece_are_the_whole_texts(result, kb, tmp_path):
+    """The command line streams both files (a whole genome's lesions are never held as one text);
+    the bytes are those of ``to_json`` and ``render_html``."""
+    from leuk_annot.report import write_html
+    from leuk_annot.report.json_out import write_json
+
+    assert len(result.lesions) > 1 and len(result.low_confidence) >= 1
+    for case in (result, dataclasses.replace(result, low_confidence=())):  # lesion lists full and empty
+        write_json(tmp_path / "r.json", case)
+        assert (tmp_path / "r.json").read_text(encoding="utf-8") == to_json(case)
+    write_html(tmp_path / "r.html", result, kb)
+    assert (tmp_path / "r.html").read_text(encoding="utf-8") == render_html(result, kb)
+
+
 def test_to_json_lesion_shape_roles_sources_and_evidence(result):
     doc = json.loads(to_json(result))
     fusion, t315i = doc["lesions"]
@@ -556,6 +571,28 @@ def test_render_html_uses_strict_undefined(result, kb, tmp_path):
 def test_render_html_custom_templates_are_autoescaped(result, kb, tmp_path):
     (tmp_path / "base.html.j2").write_text("<p>{{ ctx.header.sample_id }}</p>")
     assert render_html(result, kb, tmp_path) == "<p>P1&lt;script&gt;alert(1)&lt;/script&gt;</p>"
+
+
+def test_compiled_templates_are_kept_between_runs_and_an_edit_is_compiled_afresh(result, kb, tmp_path,
+                                                                                  monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "base.html.j2").write_text("<p>{{ ctx.header.sample_id }}</p>")
+    first = render_html(result, kb, templates)
+    cached = sorted((tmp_path / "cache" / "leuk-annot" / "templates").iterdir())
+    assert len(cached) == 1
+    cached[0].write_bytes(cached[0].read_bytes().replace(b"<p>", b"<b>"))  # what a cache hit would render
+    assert render_html(result, kb, templates) == first.replace("<p>", "<b>")  # compiled code came from the cache
+    (templates / "base.html.j2").write_text("<i>{{ ctx.header.sample_id }}</i>")
+    assert render_html(result, kb, templates) == "<i>P1&lt;script&gt;alert(1)&lt;/script&gt;</i>"
+
+
+def test_a_cache_directory_that_cannot_be_made_only_costs_compile_time(result, kb, tmp_path, monkeypatch):
+    (tmp_path / "file").write_text("not a directory")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "file"))
+    html = render_html(result, kb, created="2026-02-02T00:00:00Z")
+    assert html.startswith("<!DOCTYPE html>") and "P1&lt;script&gt;" in html
 
 
 def test_render_html_missing_templates_dir_is_reported(result, kb, tmp_path):

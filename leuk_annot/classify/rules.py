@@ -7,7 +7,7 @@ false, so every call can name its supporting lesions.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from fnmatch import fnmatchcase
 from typing import Any
 
@@ -80,6 +80,11 @@ class LesionPool(tuple):
                 pool.by_gene.setdefault(gene, []).append(lesion)
             pool.by_id_prefix.setdefault(lesion.id.split(":", 1)[0], []).append(lesion)
         return pool
+
+    def of_genes(self, genes: Iterable[str]) -> list[Lesion]:
+        """The lesions naming any of ``genes``, in pool order."""
+        found = {id(lesion): lesion for gene in genes for lesion in self.by_gene.get(gene, ())}
+        return [lesion for lesion in self if id(lesion) in found] if len(found) > 1 else list(found.values())
 
 
 def matches(kind: str, matcher: Any, lesion: Lesion) -> bool:

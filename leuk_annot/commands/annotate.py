@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+from functools import partial
 from pathlib import Path
 
 from ..errors import ExitStatus
@@ -47,20 +48,30 @@ def _fraction(text: str) -> float:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..api import SampleInputs, annotate
-    from ..knowledge import load_knowledge
-    from ..outputs import safe_file_stem, write_atomically
-    from ..report import render_html
-    from ..report.json_out import to_json
-    from ..report.multiqc import FILE_SUFFIX, to_multiqc_tsv
-    from ..report.tsv_out import to_tsv
-
     if args.vcf is None and not args.fusions and not args.sv and not args.cnv:
         log.error("error: give a VCF, fusion calls (--fusions FILE), SV calls (--sv VCF), copy number (--cnv FILE), "
                   "or several; "
                   "see leuk-annot annotate --help")
         return ExitStatus.USAGE
+    from ..checksums import Checksums
+
+    checksums = Checksums.of(args)  # hashing starts now, on another core, while the rest is imported
+    try:
+        return _annotate(args, checksums)
+    finally:
+        checksums.stop()
+
+
+def _annotate(args: argparse.Namespace, checksums) -> int:
+    from ..api import SampleInputs, annotate
+    from ..forked import Forked
+    from ..knowledge import load_knowledge
+    from ..outputs import safe_file_stem, staged
+    from ..report import write_html
+    from ..report.json_out import write_json
+    from ..report.multiqc import FILE_SUFFIX, to_multiqc_tsv
     from ..report.pdf import find_chromium, html_to_pdf
+    from ..report.tsv_out import to_tsv
 
     chromium = find_chromium() if args.pdf else None  # a missing browser fails before the work, not after
     kb = load_knowledge(args.db)
@@ -68,19 +79,24 @@ def run(args: argparse.Namespace) -> int:
                           purity=args.purity, ploidy=args.ploidy, sample_id=args.sample_id, tumor_id=args.tumor_id,
                           genome=args.genome, include_filtered=args.include_filtered, germline=args.germline,
                           germline_sample=args.germline_sample, clinical=args.clinical)
-    result = annotate(inputs, kb)
+    result = annotate(inputs, kb, checksums=checksums)
     prefix = safe_file_stem(result.sample_id)
-    html = render_html(result, kb, args.templates)
-    outputs: dict[str, str | bytes] = {
-        f"{prefix}.leuk-annot.json": to_json(result),
-        f"{prefix}.leuk-annot.tsv": to_tsv(result),
-        f"{prefix}.leuk-annot.html": html,
-        f"{prefix}{FILE_SUFFIX}": to_multiqc_tsv(result),
-    }
-    if chromium is not None:
-        # Printed before anything is written, so a Chromium failure leaves no partial output.
-        outputs[f"{prefix}.leuk-annot.pdf"] = html_to_pdf(html, chromium)
-    write_atomically(args.outdir, outputs)
+    # All files are staged and renamed together, so a failure (Chromium's too) leaves nothing partial.
+    with staged(args.outdir) as stage:
+        html_path = stage.path(f"{prefix}.leuk-annot.html")
+        # The page, the largest render, is written by a child process on another core while this one
+        # writes the rest; if the child fails, the page is written here (its errors then arise here).
+        child = Forked(partial(write_html, html_path, result, kb, args.templates))
+        try:
+            write_json(stage.path(f"{prefix}.leuk-annot.json"), result)
+            stage.write(f"{prefix}.leuk-annot.tsv", to_tsv(result))
+            stage.write(f"{prefix}{FILE_SUFFIX}", to_multiqc_tsv(result))
+            if child.result() is None:
+                write_html(html_path, result, kb, args.templates)
+        finally:
+            child.cancel()
+        if chromium is not None:
+            stage.write(f"{prefix}.leuk-annot.pdf", html_to_pdf(html_path.read_text(encoding="utf-8"), chromium))
     call = result.subtypes[0]
     log.info("%s: %s (%s confidence); %d lesion(s); reports in %s", result.sample_id, call.name,
              call.confidence, len(result.lesions), args.outdir)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,7 +13,7 @@ if TYPE_CHECKING:
     from ..knowledge.records import KnowledgeBase
     from ..model import AnnotationResult
 
-__all__ = ["render_html"]
+__all__ = ["render_html", "write_html"]
 
 ENTRY_TEMPLATE = "base.html.j2"
 CSS_PATH = Path("static") / "report.css"
@@ -68,12 +69,46 @@ def template_environment(templates_dir: Path):
     # "*.html.j2" unescaped. StrictUndefined turns a template typo into an error, not a blank.
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
+        bytecode_cache=_compiled_template_cache(jinja2),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+
+
+def template_cache_dir() -> Path:
+    """Where compiled templates are kept: ``$XDG_CACHE_HOME/leuk-annot/templates`` (default ~/.cache)."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "leuk-annot" / "templates"
+
+
+def _compiled_template_cache(jinja2):
+    """Jinja's compiled templates, kept between runs: compiling the report's templates costs about a
+    tenth of a second per sample. Entries are keyed by each template's source text and by the Python
+    version, so an edited template is compiled afresh. A cache that cannot be read or written only
+    costs that time again; None (no cache) when its directory cannot be made."""
+
+    class Cache(jinja2.FileSystemBytecodeCache):
+        def load_bytecode(self, bucket) -> None:
+            try:
+                super().load_bytecode(bucket)
+            except Exception:  # a damaged entry: compile again
+                bucket.reset()
+
+        def dump_bytecode(self, bucket) -> None:
+            try:
+                super().dump_bytecode(bucket)
+            except OSError:
+                pass
+
+    directory = template_cache_dir()
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return Cache(str(directory))
 
 
 def render_html(
@@ -87,6 +122,21 @@ def render_html(
 
     ``created`` replaces the creation time shown in the header (for reproducible snapshots).
     """
+    template, ctx = _page(result, kb, templates_dir, created)
+    return template.render(ctx=ctx)
+
+
+def write_html(path: Path, result: AnnotationResult, kb: KnowledgeBase, templates_dir: Path | None = None) -> bool:
+    """Render the page as ``render_html`` does, straight into the file at ``path``: the text is
+    written as it is made and never held whole (a whole genome's page holds thousands of rows)."""
+    template, ctx = _page(result, kb, templates_dir, None)
+    with open(path, "w", encoding="utf-8") as handle:
+        for chunk in template.generate(ctx=ctx):
+            handle.write(chunk)
+    return True
+
+
+def _page(result: AnnotationResult, kb: KnowledgeBase, templates_dir: Path | None, created: str | None):
     if templates_dir is None:
         from ..knowledge.resources import default_templates_dir
 
@@ -100,4 +150,4 @@ def render_html(
     ctx["css"] = inline_css(templates_dir)
     ctx["js"] = inline_js(templates_dir)
     ctx["csp"] = content_security_policy(str(ctx["js"]))
-    return env.get_template(ENTRY_TEMPLATE).render(ctx=ctx)
+    return env.get_template(ENTRY_TEMPLATE), ctx

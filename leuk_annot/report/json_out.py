@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import json
 import math
-from functools import cache
+from collections.abc import Callable, Iterator, Sequence
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -343,17 +344,34 @@ def relapse_dict(relapse: RelapseAssessment | None) -> dict[str, Any] | None:
     }
 
 
-def result_dict(result: AnnotationResult) -> dict[str, Any]:
-    """The JSON document as plain Python data (dicts, lists, str, int, float, bool, None)."""
+class Items:
+    """A list of the document whose items are made one at a time, as the JSON is written: a whole
+    genome gives thousands of lesions, and their dicts need never exist all at once."""
+
+    def __init__(self, make: Callable[[Any], dict[str, Any]], source: Sequence[Any]):
+        self._make, self._source = make, source
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return map(self._make, self._source)
+
+    def __len__(self) -> int:
+        return len(self._source)
+
+
+def result_dict(result: AnnotationResult, *, lazy: bool = False) -> dict[str, Any]:
+    """The JSON document as plain Python data (dicts, lists, str, int, float, bool, None); with
+    ``lazy`` the lesion lists are ``Items``, for ``canonical_parts``."""
     defining = defining_lesion_ids(result.subtypes)
     prov = result.provenance
+    lesions = partial(lesion_dict, defining_ids=defining)
+    listed = Items if lazy else (lambda make, source: [make(item) for item in source])
     return {
         "schema_version": SCHEMA_VERSION,
         "sample": {"id": result.sample_id},
         "genome_build": result.genome_build,
         "subtypes": [_subtype_dict(c) for c in result.subtypes],
-        "lesions": [lesion_dict(lesion, defining) for lesion in result.lesions],
-        "low_confidence_lesions": [lesion_dict(lesion, defining) for lesion in result.low_confidence],
+        "lesions": listed(lesions, result.lesions),
+        "low_confidence_lesions": listed(lesions, result.low_confidence),
         "copy_number": copy_number_dict(result.copy_number),
         "therapies": [_therapy_dict(t) for t in result.therapies],
         "prognosis": {
@@ -398,6 +416,12 @@ def to_json(result: AnnotationResult) -> str:
     return canonical_json(result_dict(result))
 
 
+def write_json(path: Path, result: AnnotationResult) -> None:
+    """``to_json`` straight into the file at ``path``, never holding the text or the lesion dicts whole."""
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.writelines(canonical_parts(result_dict(result, lazy=True)))
+
+
 def canonical_json(document: dict[str, Any]) -> str:
     """leuk-annot's JSON text: one top-level key per line and one list item (a lesion, a therapy
     link ...) per line, UTF-8 characters kept, trailing newline.
@@ -406,14 +430,22 @@ def canonical_json(document: dict[str, Any]) -> str:
     (any ``indent`` falls back to its pure-Python encoder: ~4x the time and the memory of thousands
     of small strings for a large result).
     """
-    parts = []
-    for key, value in document.items():
-        if isinstance(value, list) and value:
-            items = ",\n    ".join(_compact(item) for item in value)
-            parts.append(f"  {_compact(key)}: [\n    {items}\n  ]")
+    return "".join(canonical_parts(document))
+
+
+def canonical_parts(document: dict[str, Any]) -> Iterator[str]:
+    """The text of ``canonical_json``, piece by piece (each list item is one piece)."""
+    yield "{\n"
+    for number, (key, value) in enumerate(document.items()):
+        yield ",\n" if number else ""
+        if isinstance(value, (list, Items)) and len(value):
+            yield f"  {_compact(key)}: [\n    "
+            for index, item in enumerate(value):
+                yield ",\n    " + _compact(item) if index else _compact(item)
+            yield "\n  ]"
         else:
-            parts.append(f"  {_compact(key)}: {_compact(value)}")
-    return "{\n" + ",\n".join(parts) + "\n}\n"
+            yield f"  {_compact(key)}: {_compact(list(value) if isinstance(value, Items) else value)}"
+    yield "\n}\n"
 
 
 def _compact(value: Any) -> str:
