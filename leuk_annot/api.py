@@ -16,6 +16,7 @@ from .checksums import Checksums
 from .classify import assign_roles, classify, derive_lesions
 from .classify.copy_number import interpret_copy_number
 from .classify.lesions import with_clonality
+from .classify.rules import LesionPool
 from .classify.structural import interpret_structural_variants
 from .errors import LeukAnnotError
 from .inputs import read_sample
@@ -106,8 +107,9 @@ def annotate(inputs: SampleInputs, kb, *, now: datetime | None = None,
     assessed = _available_kinds(inputs)
     assessments = _assessments(inputs, assessed)
     not_assessed = [f"{a.topic} ({a.reason})" for a in assessments if not a.assessed]
-    calls = classify(derived.lesions, kb, not_assessed)
-    lesions = assign_roles(derived.lesions, calls, kb)
+    pool = LesionPool(derived.lesions)  # indexed once for every rule, therapy and marker lookup below
+    calls = classify(pool, kb, not_assessed)
+    lesions = LesionPool(assign_roles(pool, calls, kb))
     low_confidence = assign_roles(derived.low_confidence, (), kb)
     sample_id = inputs.sample_id or evidence.vcf_sample or _stem(paths[0])
     created = (now or datetime.now(timezone.utc)).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -30,6 +30,7 @@ class Forked(Generic[T]):
     def __init__(self, task: Callable[[], T]):
         self._pid: int | None = None
         self._pipe: int | None = None
+        self._outcome: tuple[bool, T | None] = (False, None)  # (ran to the end, its result), once waited for
         if not CAN_FORK:
             return
         read_end, write_end = os.pipe()
@@ -47,20 +48,27 @@ class Forked(Generic[T]):
 
     def result(self) -> T | None:
         """The task's return value; None when there was no child or it failed in any way."""
+        return self._wait()[1]
+
+    def finished(self) -> bool:
+        """Whether the task ran to the end in the child (for a task whose work is its side effect)."""
+        return self._wait()[0]
+
+    def _wait(self) -> tuple[bool, T | None]:
         if self._pid is None or self._pipe is None:
-            return None
+            return self._outcome
         try:
             with os.fdopen(self._pipe, "rb") as pipe:
                 data = pipe.read()
         finally:
             self._pipe = None
             status = self._reap()
-        if status != 0 or not data:
-            return None
-        try:
-            return pickle.loads(data)
-        except Exception:  # a truncated message: the child died while writing
-            return None
+        if status == 0 and data:
+            try:
+                self._outcome = (True, pickle.loads(data))
+            except Exception:  # a truncated message: the child died while writing
+                pass
+        return self._outcome
 
     def cancel(self) -> None:
         """Stop the child (the parent no longer needs its work) and reap it."""

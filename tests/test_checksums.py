@@ -51,6 +51,14 @@ def test_the_child_runs_in_another_process_and_returns_its_value():
     child = Forked(lambda: (os.getpid(), [1, 2, 3]))
     pid, value = child.result()
     assert pid != os.getpid() and value == [1, 2, 3]
+    assert child.finished() and child.result() == (pid, [1, 2, 3])  # asked again: the same answer
+
+
+@needs_fork
+def test_a_task_done_for_its_side_effect_reports_that_it_finished(tmp_path):
+    child = Forked(lambda: (tmp_path / "written").write_text("page") and None)
+    assert child.finished() and child.result() is None
+    assert (tmp_path / "written").read_text() == "page"
 
 
 @needs_fork
@@ -59,11 +67,13 @@ def test_a_failing_or_killed_child_gives_none_so_the_caller_does_the_work():
         raise ValueError("bad line")
 
     assert Forked(fail).result() is None
+    assert not Forked(fail).finished()
     assert Forked(lambda: os.kill(os.getpid(), signal.SIGKILL)).result() is None
+    assert not Forked(lambda: os.kill(os.getpid(), signal.SIGKILL)).finished()
     assert Forked(lambda: lambda: None).result() is None  # an unpicklable result
     child = Forked(lambda: os.pause())  # would wait for ever
     pid = child._pid
     child.cancel()  # the parent no longer needs it: killed and reaped
-    assert child.result() is None
+    assert child.result() is None and not child.finished()
     with pytest.raises(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)  # no such child any more (not even a zombie)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -42,6 +43,25 @@ def test_demo_writes_the_reports(tmp_path, capsys):
     assert doc["subtypes"][0]["rule_id"] == "R-BALL-BCR_ABL1-01"
     mode = (tmp_path / "DEMO_REL_T.leuk-annot.html").stat().st_mode & 0o777
     assert mode & 0o044 == 0o044, f"reports must be group/world-readable under the default umask, got {oct(mode)}"
+
+
+def test_reports_are_the_same_when_no_child_process_can_help(tmp_path, capsys, monkeypatch):
+    """The page is written by a child process where fork works; without one (or when it fails) the
+    parent writes it, and every report comes out the same."""
+    from leuk_annot import forked
+
+    argv = [DEMO_VCF, "--fusions", DEMO_FUSIONS, "--sample-id", "S1"]
+    assert run([*argv, "-o", tmp_path / "forked"], capsys)[0] == ExitStatus.OK
+    monkeypatch.setattr(forked, "CAN_FORK", False)
+    assert run([*argv, "-o", tmp_path / "alone"], capsys)[0] == ExitStatus.OK
+
+    def reports(folder):
+        texts = {p.name: p.read_text(encoding="utf-8") for p in sorted(folder.iterdir())}
+        return {name: re.sub(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", "TIME", text) for name, text in texts.items()}
+
+    forked_reports, alone_reports = reports(tmp_path / "forked"), reports(tmp_path / "alone")
+    assert len(forked_reports) == 4 and forked_reports == alone_reports
+    assert forked_reports["S1.leuk-annot.html"].rstrip().endswith("</html>")
 
 
 def test_sample_id_is_made_safe_for_file_names(tmp_path, capsys):

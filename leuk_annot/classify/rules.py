@@ -70,10 +70,12 @@ class LesionPool(tuple):
     by_gene: dict[str, list[Lesion]]
     by_id_prefix: dict[str, list[Lesion]]
     fusions: list[Lesion]
+    _position: dict[int, int]
 
     def __new__(cls, lesions: Sequence[Lesion]) -> LesionPool:
         pool = super().__new__(cls, lesions)
         pool.by_gene, pool.by_id_prefix = {}, {}
+        pool._position = {id(lesion): i for i, lesion in enumerate(pool)}
         pool.fusions = [lesion for lesion in pool if lesion.kind is LesionKind.FUSION]
         for lesion in pool:
             for gene in dict.fromkeys(lesion.genes):
@@ -84,7 +86,7 @@ class LesionPool(tuple):
     def of_genes(self, genes: Iterable[str]) -> list[Lesion]:
         """The lesions naming any of ``genes``, in pool order."""
         found = {id(lesion): lesion for gene in genes for lesion in self.by_gene.get(gene, ())}
-        return [lesion for lesion in self if id(lesion) in found] if len(found) > 1 else list(found.values())
+        return sorted(found.values(), key=lambda lesion: self._position[id(lesion)])
 
 
 def matches(kind: str, matcher: Any, lesion: Lesion) -> bool:

@@ -91,7 +91,7 @@ def _annotate(args: argparse.Namespace, checksums) -> int:
             write_json(stage.path(f"{prefix}.leuk-annot.json"), result)
             stage.write(f"{prefix}.leuk-annot.tsv", to_tsv(result))
             stage.write(f"{prefix}{FILE_SUFFIX}", to_multiqc_tsv(result))
-            if child.result() is None:
+            if not child.finished():
                 write_html(html_path, result, kb, args.templates)
         finally:
             child.cancel()

@@ -51,6 +51,7 @@ from .vcf_build import decide_build as _decide_build
 from .vcf_header import VcfHeader as _Header
 from .vcf_header import scan_header as _scan_header
 from .vcf_prefilter import indexed as _indexed_text
+from .vcf_prefilter import is_gzip as _is_gzip
 from .vcf_prefilter import prefiltered as _prefiltered
 from .vcf_records import RecordReader as _RecordReader
 from .vcf_records import RegionIndex as _RegionIndex
@@ -107,6 +108,7 @@ def read_vcf(
             )
             result = ReadResult(format="vcf", sample=sample, genome_build=build, build_evidence=evidence)
             result.warnings.extend(build_warnings)
+            # (an index beside an uncompressed file is stale or wrong: only a gzipped file is queried)
             queryable = regions is not None and _index_path(path) is not None and _is_gzip(path)
             if queryable and not is_bcf and _read_tabix(path, vcf, reader, stderr):
                 pass
@@ -155,9 +157,8 @@ def _read_tabix(path: Path, vcf, reader: _RecordReader, stderr: _Stderr) -> bool
     their messages are those of a single-process read. Kept variants stay in file order.
     """
     index, header = _index_path(path), vcf.raw_header.encode()
-    first, second = _split_queries(reader.region_queries(vcf.seqnames))
-    if path.stat().st_size < FORK_MIN_BYTES:
-        first, second = first + second, []
+    queries = reader.region_queries(vcf.seqnames)
+    first, second = _split_queries(queries) if path.stat().st_size >= FORK_MIN_BYTES else (queries, [])
     child = Forked(partial(_read_tabix_in_child, path, index, header, second, reader)) if second else None
     try:
         if not _read_tabix_part(path, index, header, first, reader, stderr):
@@ -239,12 +240,6 @@ def _index_path(path: Path) -> Path | None:
         if candidate.is_file():
             return candidate
     return None
-
-
-def _is_gzip(path: Path) -> bool:
-    """An index beside an uncompressed file is stale or wrong: only a gzipped file is queried."""
-    with open(path, "rb") as raw:
-        return raw.read(2) == b"\x1f\x8b"
 
 
 def _can_query(vcf, path: Path) -> bool:

@@ -29,7 +29,7 @@ from typing import BinaryIO
 from ..errors import InputFormatError
 from ..genome import normalize_chrom
 
-__all__ = ["Prefiltered", "indexed", "prefiltered"]
+__all__ = ["Prefiltered", "indexed", "is_gzip", "prefiltered"]
 
 _BLOCK_SIZE = 1 << 20  # bytes of text handed to the filter at a time
 _GZIP_READ_SIZE = 1 << 16  # small reads: each finished BGZF member copies the rest of the read
@@ -115,7 +115,7 @@ def _filter(path: Path, header_lines: int, spans_of, out, kept: Prefiltered, set
     table: dict[bytes, tuple[list[int], list[int]] | None] = {}
     number = 0  # lines read so far, i.e. the line number of the current line
     carry = b""
-    blocks = _inflate(path) if _is_gzip(path) else _plain_blocks(path)
+    blocks = _inflate(path) if is_gzip(path) else _plain_blocks(path)
     try:
         for block in blocks:
             lines = block.split(b"\n")
@@ -181,7 +181,7 @@ def _spans(raw_chrom: bytes, spans_of) -> tuple[list[int], list[int]] | None:
     return [start for start, _ in spans], [end for _, end in spans]
 
 
-def _is_gzip(path: Path) -> bool:
+def is_gzip(path: Path) -> bool:
     with open(path, "rb") as raw:
         return raw.read(2) == b"\x1f\x8b"
 

@@ -126,14 +126,13 @@ def render_html(
     return template.render(ctx=ctx)
 
 
-def write_html(path: Path, result: AnnotationResult, kb: KnowledgeBase, templates_dir: Path | None = None) -> bool:
+def write_html(path: Path, result: AnnotationResult, kb: KnowledgeBase, templates_dir: Path | None = None) -> None:
     """Render the page as ``render_html`` does, straight into the file at ``path``: the text is
     written as it is made and never held whole (a whole genome's page holds thousands of rows)."""
     template, ctx = _page(result, kb, templates_dir, None)
     with open(path, "w", encoding="utf-8") as handle:
         for chunk in template.generate(ctx=ctx):
             handle.write(chunk)
-    return True
 
 
 def _page(result: AnnotationResult, kb: KnowledgeBase, templates_dir: Path | None, created: str | None):
