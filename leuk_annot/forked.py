@@ -14,10 +14,10 @@ import os
 import pickle
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Generic, TypeVar
 
-__all__ = ["Forked", "CAN_FORK"]
+__all__ = ["CAN_FORK", "Forked", "Tickets"]
 
 T = TypeVar("T")
 
@@ -87,6 +87,35 @@ class Forked(Generic[T]):
         pid, self._pid = self._pid, None
         _, status = os.waitpid(pid, 0)
         return status
+
+
+class Tickets:
+    """The numbers 0 .. n-1, each handed out once and in order to whichever process asks next: a
+    parent and the children it forks after making this share a list of work items without fixing a
+    split beforehand, so one that starts late or meets slow items simply takes fewer.
+
+    A pipe holds one byte per number; a read of one byte is atomic, and once the pipe is empty every
+    read returns nothing, because no process holds its write end any more.
+    """
+
+    def __init__(self, n: int):
+        if not 0 <= n <= 256:
+            raise ValueError(f"{n} tickets: one byte each allows 0 to 256")
+        self._read_end, write_end = os.pipe()
+        try:
+            os.write(write_end, bytes(range(n)))
+        finally:
+            os.close(write_end)
+
+    def __iter__(self) -> Iterator[int]:
+        while ticket := os.read(self._read_end, 1):
+            yield ticket[0]
+
+    def __enter__(self) -> Tickets:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        os.close(self._read_end)
 
 
 def _run_child(task: Callable[[], object], write_end: int) -> None:

@@ -1,16 +1,18 @@
 """Input checksums are made in a child process while the readers work; they must be the file's own.
-Also the child-process helper itself (``leuk_annot.forked``): results, failures, cancellation."""
+Also the child-process helpers themselves (``leuk_annot.forked``): results, failures, cancellation,
+tickets shared between a parent and its child."""
 
 from __future__ import annotations
 
 import hashlib
 import os
 import signal
+import time
 
 import pytest
 
 from leuk_annot.checksums import Checksums
-from leuk_annot.forked import CAN_FORK, Forked
+from leuk_annot.forked import CAN_FORK, Forked, Tickets
 
 needs_fork = pytest.mark.skipif(not CAN_FORK, reason="fork is used on Linux only; elsewhere the work stays in-process")
 
@@ -77,3 +79,43 @@ def test_a_failing_or_killed_child_gives_none_so_the_caller_does_the_work():
     assert child.result() is None and not child.finished()
     with pytest.raises(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)  # no such child any more (not even a zombie)
+
+
+def test_tickets_are_handed_out_once_each_in_order():
+    with Tickets(5) as tickets:
+        taken = iter(tickets)
+        assert [next(taken), next(taken)] == [0, 1]
+        assert list(tickets) == [2, 3, 4]  # what is left, then nothing: no read blocks
+        assert list(tickets) == []
+    with Tickets(0) as tickets:
+        assert list(tickets) == []
+    with pytest.raises(ValueError):
+        Tickets(257)
+
+
+@needs_fork
+def test_a_parent_and_its_child_share_tickets_without_taking_one_twice():
+    with Tickets(256) as tickets:
+        child = Forked(lambda: [n for n in tickets if not time.sleep(0.0005)])
+        mine = [n for n in tickets if not time.sleep(0.0005)]
+        theirs = child.result()
+    assert theirs and mine  # both took some (each waits a little per ticket)
+    assert sorted(mine + theirs) == list(range(256))  # every ticket exactly once
+    assert mine == sorted(mine) and theirs == sorted(theirs)  # each in the order handed out
+
+
+def test_variants_sent_back_from_a_child_keep_every_field():
+    """Variants and their sources pickle as their field values (model._pickled_as_values)."""
+    import dataclasses
+    import pickle
+
+    from leuk_annot.model import SourceRef, Variant
+
+    source = SourceRef("in.vcf.gz", 12, "chr9:130872896 C>T")
+    variant = Variant("9", 130872896, "C", "T", source, "LowQual", "ABL1", ("missense_variant",), "c.944C>T",
+                      "p.Thr315Ile", "ENST00000318560.6", 0.4, 100, 40, "vep", "TUMOR")
+    assert all(getattr(variant, f.name) != f.default for f in dataclasses.fields(Variant))  # none left at default
+    back = pickle.loads(pickle.dumps([variant, variant], protocol=pickle.HIGHEST_PROTOCOL))
+    assert back == [variant, variant] and back[0] is back[1]  # (shared objects stay shared)
+    assert type(back[0].source) is SourceRef and back[0].source == source
+    assert variant.__reduce__() == (Variant, tuple(getattr(variant, f.name) for f in dataclasses.fields(Variant)))

@@ -33,6 +33,21 @@ class Stderr:
         self._handle.seek(0)
         return self._handle.read().decode("utf-8", "replace")
 
+    def size(self) -> int:
+        """Bytes captured so far: a mark for ``cut``."""
+        return 0 if self._handle is None else os.fstat(self._handle.fileno()).st_size
+
+    def cut(self, mark: int) -> bytes:
+        """Take out what was captured after ``mark``, so that a reader working in pieces can put each
+        piece's messages back in file order (by writing them to file descriptor 2 again)."""
+        if self._handle is None:
+            return b""
+        self._handle.seek(mark)
+        data = self._handle.read()
+        self._handle.truncate(mark)
+        self._handle.seek(mark)  # (the descriptor htslib writes through shares this offset)
+        return data
+
     def errors(self) -> list[str]:
         return [line for line in self.text().splitlines() if line.startswith("[E::")]
 

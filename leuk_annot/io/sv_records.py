@@ -21,7 +21,7 @@ def _text_lines(path: Path, is_bcf: bool) -> Iterator[tuple[int | None, str]]:
     """(1-based line number or None, line without its end) for every header line and record."""
     if is_bcf:
         with _captured_stderr() as stderr:
-            vcf = _open(path, stderr)
+            vcf = _open(str(path), path, stderr)
             try:
                 header = vcf.raw_header.rstrip("\n").split("\n")
                 records = [str(record).rstrip("\n") for record in vcf]

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from contextlib import suppress
 from functools import partial
 from itertools import accumulate
 from pathlib import Path
@@ -41,6 +42,7 @@ import cyvcf2
 
 from ..errors import InputFormatError
 from ..forked import Forked
+from ..forked import Tickets as _Tickets
 from .base import ReadResult, Region
 
 # Imported under their pre-split private names too, which other readers (the SV VCF reader) use.
@@ -59,6 +61,7 @@ from .vcf_records import RegionIndex as _RegionIndex
 __all__ = ["detect_vcf_build", "read_vcf"]
 
 FORK_MIN_BYTES = 4 << 20  # a smaller file is read in one process: a child would cost more than it saves
+TABIX_RUNS = 32  # a larger one's regions are shared with a child in this many runs, taken in turn
 
 
 # --------------------------------------------------------------------------------------------
@@ -89,39 +92,34 @@ def read_vcf(
     path = Path(path)
     header_lines, is_bcf = _scan_header(path)
     with _captured_stderr() as stderr:
-        vcf = _open(path, stderr)
-        try:
-            header = _Header.parse(vcf.raw_header)
-            build, evidence, build_warnings = _decide_build(path, header, genome)
-            samples = list(vcf.samples)
-            sample, sample_index = _choose_sample(path, samples, header, tumor_id)
-            reader = _RecordReader(
-                path=path,
-                header=header,
-                sample=sample,
-                sample_index=sample_index,
-                include_filtered=include_filtered,
-                regions=_RegionIndex(regions) if regions is not None else None,
-                watch_sites=watch_sites,
-                protein_terms=protein_terms,
-                keep_sites=keep_sites,
-            )
-            result = ReadResult(format="vcf", sample=sample, genome_build=build, build_evidence=evidence)
-            result.warnings.extend(build_warnings)
-            # (an index beside an uncompressed file is stale or wrong: only a gzipped file is queried)
-            queryable = regions is not None and _index_path(path) is not None and _is_gzip(path)
-            if queryable and not is_bcf and _read_tabix(path, vcf, reader, stderr):
-                pass
-            elif queryable and _can_query(vcf, path):
-                reader.read_indexed(vcf, stderr)
-            elif regions is not None and not is_bcf:
-                _read_prefiltered(path, header_lines, reader, stderr)
-            else:
-                first_line = None if is_bcf else header_lines + 1
-                reader.read_stream(vcf, stderr, first_line)
-        finally:
-            vcf.close()
-        reader.count_settled()
+        raw_header, samples = _read_header(path, stderr)
+        header = _Header.parse(raw_header)
+        build, evidence, build_warnings = _decide_build(path, header, genome)
+        sample, sample_index = _choose_sample(path, samples, header, tumor_id)
+        reader = _RecordReader(
+            path=path,
+            header=header,
+            sample=sample,
+            sample_index=sample_index,
+            include_filtered=include_filtered,
+            regions=_RegionIndex(regions) if regions is not None else None,
+            watch_sites=watch_sites,
+            protein_terms=protein_terms,
+            keep_sites=keep_sites,
+        )
+        result = ReadResult(format="vcf", sample=sample, genome_build=build, build_evidence=evidence)
+        result.warnings.extend(build_warnings)
+        # (an index beside an uncompressed file is stale or wrong: only a gzipped file is queried)
+        queryable = regions is not None and _index_path(path) is not None and _is_gzip(path)
+        if queryable and not is_bcf and _read_tabix(path, raw_header, reader, stderr):
+            pass
+        elif queryable and _read_queried(path, reader, stderr):
+            pass
+        elif regions is not None and not is_bcf:
+            _read_prefiltered(path, header_lines, reader, stderr)
+        else:
+            _read_stream(path, None if is_bcf else header_lines + 1, reader, stderr)
+        reader.finish()
         result.events.extend(reader.kept)
         result.stats.update(reader.stats)
         if watch_sites is not None:
@@ -139,71 +137,104 @@ def detect_vcf_build(path: Path, genome: str = "auto") -> tuple[str, str]:
     path = Path(path)
     _scan_header(path)
     with _captured_stderr() as stderr:
-        vcf = _open(path, stderr)
-        try:
-            build, evidence, _ = _decide_build(path, _Header.parse(vcf.raw_header), genome)
-        finally:
-            vcf.close()
+        raw_header, _ = _read_header(path, stderr)
+    build, evidence, _ = _decide_build(path, _Header.parse(raw_header), genome)
     return build, evidence
 
 
-def _read_tabix(path: Path, vcf, reader: _RecordReader, stderr: _Stderr) -> bool:
+def _read_tabix(path: Path, raw_header: str, reader: _RecordReader, stderr: _Stderr) -> bool:
     """Indexed bgzipped text with regions: tabix fetches each region's lines, and cyvcf2 parses only
     those the reader could not settle from their text (``RecordReader.settled_by_text``). False when
     tabix cannot open the file or its index (the caller then queries through cyvcf2).
 
-    A large file's regions are read in two halves, the second in a child process on another core
-    (``forked.py``); if the child fails in any way, the parent reads that half itself, so errors and
-    their messages are those of a single-process read. Kept variants stay in file order.
+    A large file's regions are cut into runs that this process and a child on the other core take in
+    turn (``forked.Tickets``), so neither waits long for the other however the work falls. If the
+    child fails in any way, this process reads the runs it took; an error is the one a single read
+    meets first in file order. Kept variants and htslib's messages are put back in file order.
     """
-    index, header = _index_path(path), vcf.raw_header.encode()
-    queries = reader.region_queries(vcf.seqnames)
-    first, second = _split_queries(queries) if path.stat().st_size >= FORK_MIN_BYTES else (queries, [])
-    child = Forked(partial(_read_tabix_in_child, path, index, header, second, reader)) if second else None
-    try:
-        if not _read_tabix_part(path, index, header, first, reader, stderr):
-            return False
-        part = child.result() if child is not None else None
-        if part is None:
-            _read_tabix_part(path, index, header, second, reader, stderr)
+    index, header = _index_path(path), raw_header.encode()
+    tabix = _open_tabix(path, index)
+    if tabix is None:
+        return False
+    with tabix:
+        queries = reader.region_queries(tabix.contigs)  # only contigs with records: the index lists them
+        runs = _runs(queries, TABIX_RUNS) if path.stat().st_size >= FORK_MIN_BYTES else []
+        if len(runs) < 2:  # a small file: a child would cost more than it saves
+            _read_tabix_part(tabix, header, queries, reader, stderr)
+            return True
+        pieces: dict[int, tuple[list, bytes]] = {}
+        with _Tickets(len(runs)) as tickets:
+            # (the child opens the file again: a descriptor shared across a fork shares its offset)
+            child = Forked(partial(_read_runs_in_child, path, index, header, runs, tickets, reader))
+            try:
+                try:
+                    _read_runs(tabix, header, runs, tickets, reader, stderr, pieces)
+                except Exception:
+                    child.cancel()  # a run the child took may hold an earlier error: find it here
+                    _read_runs(tabix, header, runs, _missing(runs, pieces), reader, stderr, pieces)
+                    raise
+                part = child.result()
+            finally:
+                child.cancel()
+        if part is None:  # no child, or it failed: the runs it took are read here
+            _read_runs(tabix, header, runs, _missing(runs, pieces), reader, stderr, pieces)
         else:
-            state, htslib_text = part
+            child_pieces, state = part
+            pieces.update(child_pieces)
             reader.take_over(state)
-            os.write(2, htslib_text)  # the child's htslib messages join the parent's captured ones
-    finally:
-        if child is not None:
-            child.cancel()
+        for number in sorted(pieces):
+            kept, messages = pieces[number]
+            reader.kept.extend(kept)
+            os.write(2, messages)
     return True
 
 
-def _read_tabix_part(path: Path, index: Path, header: bytes, queries, reader: _RecordReader, stderr: _Stderr) -> bool:
-    with _indexed_text(path, index, header, queries, reader.settled_by_text) as kept:
-        if kept is None:
-            return False
-        parsed = _open(kept, stderr)
+def _read_runs(tabix, header: bytes, runs, numbers, reader: _RecordReader, stderr: _Stderr, pieces: dict) -> None:
+    """Read the runs ``numbers`` gives, into ``pieces``: run number -> (its kept variants, its htslib
+    messages, taken out of the capture so they can be put back in run order)."""
+    for number in numbers:
+        mark = stderr.size()
+        _read_tabix_part(tabix, header, runs[number], reader, stderr)
+        pieces[number] = reader.kept, stderr.cut(mark)
+        reader.kept = []
+
+
+def _read_runs_in_child(path: Path, index: Path, header: bytes, runs, tickets, reader: _RecordReader):
+    """In the forked child: read the runs it takes with its copy of the (still empty) reader; return
+    them and what else the reader found. The child captures htslib's messages on its own stderr."""
+    pieces: dict[int, tuple[list, bytes]] = {}
+    with _captured_stderr() as stderr:
+        tabix = _open_tabix(path, index)
+        if tabix is None:
+            raise OSError("tabix cannot open the file")
+        with tabix:
+            _read_runs(tabix, header, runs, tickets, reader, stderr, pieces)
+    return pieces, reader.handover()
+
+
+def _read_tabix_part(tabix, header: bytes, queries, reader: _RecordReader, stderr: _Stderr) -> None:
+    with _indexed_text(tabix, header, queries, reader.settled_by_text) as kept:
+        parsed = _open(str(kept), reader.path, stderr)
         try:
             reader.read_stream(parsed, stderr, None)
         finally:
             parsed.close()
-    return True
 
 
-def _read_tabix_in_child(path: Path, index: Path, header: bytes, queries, reader: _RecordReader):
-    """In the forked child: read ``queries`` with the child's copy of the (still empty) reader; return
-    what it found and the htslib messages, which the child captures on its own stderr."""
-    with _captured_stderr() as stderr:
-        if not _read_tabix_part(path, index, header, queries, reader, stderr):
-            raise OSError("tabix cannot open the file")
-        return reader.handover(), stderr.text().encode()
+def _missing(runs: list, pieces: dict) -> list[int]:
+    return [number for number in range(len(runs)) if number not in pieces]
 
 
-def _split_queries(queries: list[tuple[str, int, int]]) -> tuple[list, list]:
-    """Two runs of consecutive queries spanning about the same number of bases (one query: one run)."""
-    if len(queries) < 2:
-        return queries, []
+def _runs(queries: list[tuple[str, int, int]], count: int) -> list[list[tuple[str, int, int]]]:
+    """At most ``count`` runs of consecutive queries, cut where the bases covered so far pass a
+    multiple of an equal share."""
+    if not queries:
+        return []
     spans = list(accumulate(end - start + 1 for _, start, end in queries))
-    cut = min(range(1, len(queries)), key=lambda k: abs(2 * spans[k - 1] - spans[-1]))
-    return queries[:cut], queries[cut:]
+    runs: list[list[tuple[str, int, int]]] = [[] for _ in range(count)]
+    for query, covered in zip(queries, spans):
+        runs[min(count - 1, (covered - 1) * count // spans[-1])].append(query)
+    return [run for run in runs if run]
 
 
 def _read_prefiltered(path: Path, header_lines: int, reader: _RecordReader, stderr: _Stderr) -> None:
@@ -211,11 +242,34 @@ def _read_prefiltered(path: Path, header_lines: int, reader: _RecordReader, stde
     that the reader could not settle from their text."""
     assert reader.regions is not None
     with _prefiltered(path, header_lines, reader.regions.merged, reader.settled_by_text) as kept:
-        vcf = _open(kept.path, stderr)
+        vcf = _open(str(kept.path), path, stderr)
         try:
             reader.read_prefiltered(vcf, stderr, kept)
         finally:
             vcf.close()
+
+
+def _read_queried(path: Path, reader: _RecordReader, stderr: _Stderr) -> bool:
+    """Regions queried through cyvcf2 (a BCF, or a file tabix cannot read); False without a usable index."""
+    vcf = _open(str(path), path, stderr)
+    try:
+        try:
+            vcf.set_index(str(_index_path(path)))
+        except Exception:
+            return False
+        reader.read_indexed(vcf, stderr)
+    finally:
+        vcf.close()
+    return True
+
+
+def _read_stream(path: Path, first_line: int | None, reader: _RecordReader, stderr: _Stderr) -> None:
+    """Every record in file order (no regions, or a BCF without a usable index)."""
+    vcf = _open(str(path), path, stderr)
+    try:
+        reader.read_stream(vcf, stderr, first_line)
+    finally:
+        vcf.close()
 
 
 # --------------------------------------------------------------------------------------------
@@ -223,14 +277,42 @@ def _read_prefiltered(path: Path, header_lines: int, reader: _RecordReader, stde
 # --------------------------------------------------------------------------------------------
 
 
-def _open(path: Path, stderr: _Stderr):
+def _open(source: str | int, path: Path, stderr: _Stderr):
+    """cyvcf2 on ``source`` (a file name or a descriptor); a failure is reported against ``path``."""
     try:
-        return cyvcf2.VCF(str(path), lazy=True)
+        return cyvcf2.VCF(source, lazy=True)
     except Exception as exc:  # cyvcf2 raises OSError or a bare Exception
         detail = "; ".join(stderr.errors()) or str(exc)
         raise InputFormatError(
             path, None, f"htslib cannot read this file as VCF/BCF ({detail})", "check the header lines"
         ) from None
+
+
+def _read_header(path: Path, stderr: _Stderr) -> tuple[str, list[str]]:
+    """(header text as htslib normalises it, sample names), read through a descriptor: opened by name,
+    htslib would also load a bgzipped VCF's tabix index, to look for contigs the header leaves out
+    (~40 ms for a whole genome, paid again at every open). Those contigs are then warned about
+    while records are parsed, just as in an unindexed file."""
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        vcf = _open(descriptor, path, stderr)
+        try:
+            return vcf.raw_header, list(vcf.samples)
+        finally:
+            vcf.close()
+    finally:
+        with suppress(OSError):  # (cyvcf2 0.30 leaves the descriptor open; a later one may close it)
+            os.close(descriptor)
+
+
+def _open_tabix(path: Path, index: Path):
+    """pysam's tabix reader handing over raw lines, or None when it cannot open the file or index."""
+    import pysam  # lazy: only this path needs it
+
+    try:
+        return pysam.TabixFile(str(path), index=str(index), encoding="latin-1")
+    except (OSError, ValueError):
+        return None
 
 
 def _index_path(path: Path) -> Path | None:
@@ -240,14 +322,6 @@ def _index_path(path: Path) -> Path | None:
         if candidate.is_file():
             return candidate
     return None
-
-
-def _can_query(vcf, path: Path) -> bool:
-    try:
-        vcf.set_index(str(_index_path(path)))
-    except Exception:
-        return False
-    return True
 
 
 # --------------------------------------------------------------------------------------------

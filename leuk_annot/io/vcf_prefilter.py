@@ -37,28 +37,18 @@ _MAX_OUT = 1 << 23  # most bytes one inflate call may return, so memory stays bo
 
 
 @contextmanager
-def indexed(path: Path, index: Path, header: bytes, queries, settled) -> Iterator[Path | None]:
-    """The records of ``queries`` (contig, start, end) in an indexed bgzipped VCF, as a temporary VCF
-    of ``header`` and the lines ``settled`` did not account for from their text.
+def indexed(tabix, header: bytes, queries, settled) -> Iterator[Path]:
+    """The records of ``queries`` (contig, start, end) in an indexed bgzipped VCF open in ``tabix``
+    (a ``pysam.TabixFile``), as a temporary VCF of ``header`` and the lines ``settled`` did not
+    account for from their text.
 
     tabix hands over each region's raw lines without parsing them; a record is taken in the region
     holding its POS (a query also returns records that merely overlap). Lines go through as bytes
     (latin-1 maps each byte to one character and back), so htslib parses exactly what the file holds.
-    Yields None when tabix cannot open the file or its index: the caller then queries through cyvcf2.
     """
-    import pysam  # lazy: only this path needs it
-
-    try:
-        tabix = pysam.TabixFile(str(path), index=str(index), encoding="latin-1")
-    except (OSError, ValueError):
-        yield None
-        return
-    with tabix, _temporary_vcf() as (name, out):
+    with _temporary_vcf() as (name, out):
         out.write(header)
-        indexed_contigs = set(tabix.contigs)
         for contig, start, end in queries:
-            if contig not in indexed_contigs:  # declared, but no record: tabix has no entry for it
-                continue
             # A query also returns records that start before the region and merely overlap it; the
             # file is sorted, so they come first. None starts after its end.
             lines = dropwhile(partial(_starts_before, start), tabix.fetch(contig, start - 1, end))

@@ -95,7 +95,7 @@ class RecordReader:
             if protein_terms and self.annotation else None
         )
         self._annotation_key = f"{self.annotation.tag}=" if self.annotation else ""
-        # Lines settled from their text, counted by (ALT, FILTER passed): ``count_settled`` turns them
+        # Lines settled from their text, counted by (ALT, FILTER passed): ``finish`` turns them
         # into the per-allele counts a parse would give, once per distinct pair instead of per line.
         self._settled: Counter[tuple[str, bool]] = Counter()
         self.kept: list[Variant] = []
@@ -145,9 +145,6 @@ class RecordReader:
                 line = next(numbers, None)
         if stderr.errors():  # htslib may stop early on a damaged file without raising
             raise self._record_error(stderr, line)
-        if self.stats["blank_lines"]:
-            count = self.stats["blank_lines"]
-            self.warnings.append(Warning(f"{count} blank line(s) skipped", SourceRef(self._source_path)))
 
     def region_queries(self, seqnames: Sequence[str]) -> list[tuple[str, int, int]]:
         """(contig as the index names it, start, end) of each merged region, in the index's order."""
@@ -260,7 +257,7 @@ class RecordReader:
 
         Any doubt returns False, so the line is parsed: a short or odd line (htslib shall judge it),
         a known hotspot, a watched pharmacogene site it may cover, an unannotated file. The counts
-        are ``_take``'s own (``_counted_alleles``), made by ``count_settled``.
+        are ``_take``'s own (``_counted_alleles``), made by ``finish``.
         """
         if self._protein_text is None:
             return False
@@ -293,8 +290,9 @@ class RecordReader:
         self.reported.update(reported)
         self._settled.update(settled)
 
-    def count_settled(self) -> None:
-        """Add the lines ``settled_by_text`` took to ``stats``, as ``_take`` would have counted them."""
+    def finish(self) -> None:
+        """After the last record (however many pieces the file was read in): add the lines
+        ``settled_by_text`` took to ``stats``, as ``_take`` would have counted them, and warn of blank lines."""
         for (alt_text, passed), lines in self._settled.items():
             self.stats["records"] += lines
             alts = alt_text.split(",") if alt_text != "." else []
@@ -303,6 +301,9 @@ class RecordReader:
             for _ in self._counted_alleles(alts, passed, lines):
                 self.stats["silent"] += lines
         self._settled.clear()
+        if self.stats["blank_lines"]:
+            count = self.stats["blank_lines"]
+            self.warnings.append(Warning(f"{count} blank line(s) skipped", SourceRef(self._source_path)))
 
     def _may_cover_watched(self, chrom: str, pos: int, ref: str, info: str) -> bool:
         end = pos + max(len(ref), 1) - 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import os
 import re
 import shutil
 from pathlib import Path
@@ -12,7 +13,7 @@ import pysam
 import pytest
 
 from leuk_annot.errors import GenomeBuildError, InputFormatError, UnknownFormatError
-from leuk_annot.forked import CAN_FORK
+from leuk_annot.forked import CAN_FORK, Tickets
 from leuk_annot.io.base import Region
 from leuk_annot.io.vcf import detect_vcf_build, read_vcf
 
@@ -750,42 +751,89 @@ def _split_read(path: Path, include_filtered: bool = False):
                     watch_sites=[("9", 1105), ("9", 1121)])
 
 
+class _AssignedRuns:
+    """Stands in for ``forked.Tickets`` in a split read: the child takes ``child`` runs, the parent
+    ``parent`` ones, so a test decides who reads what (the real hand-out is tested on its own)."""
+
+    def __init__(self, child, parent):
+        self.child, self.parent, self.parent_pid = child, parent, os.getpid()
+
+    def __call__(self, count):
+        assert sorted(self.child + self.parent) == list(range(count))
+        return self
+
+    def __iter__(self):
+        return iter(self.parent if os.getpid() == self.parent_pid else self.child)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        pass
+
+
+def _with_undeclared_tags(plain: Path) -> Path:
+    """Give two parsed records, one in each region of ``_split_read``, an INFO tag the header lacks:
+    htslib warns of each, and the warnings must keep file order."""
+    text = plain.read_text().replace("\t" + _csq("G", "missense_variant", "p.Lys9Arg"),
+                                     "\tFIRST=1;" + _csq("G", "missense_variant", "p.Lys9Arg"))
+    text = text.replace("\t" + _csq("C", "frameshift_variant", "p.Lys44fs"),
+                        "\tSECOND=1;" + _csq("C", "frameshift_variant", "p.Lys44fs"))
+    plain.write_text(text)
+    return plain
+
+
 @pytest.mark.skipif(not CAN_FORK, reason="the split read forks, on Linux only")
 @pytest.mark.parametrize("include_filtered", [False, True])
-def test_a_read_split_with_a_child_process_gives_the_single_process_answer(tmp_path, monkeypatch,
-                                                                           include_filtered):
+@pytest.mark.parametrize("child_runs", [[0], [1]])
+def test_a_read_shared_with_a_child_process_gives_the_single_process_answer(tmp_path, monkeypatch,
+                                                                            include_filtered, child_runs):
     from leuk_annot.io import vcf as vcf_module
     from leuk_annot.io.vcf_records import RecordReader
 
-    indexed = bgzip_and_index(_settle_vcf(tmp_path), tmp_path)
+    indexed = bgzip_and_index(_with_undeclared_tags(_settle_vcf(tmp_path)), tmp_path)
     monkeypatch.setattr(vcf_module, "FORK_MIN_BYTES", 1 << 60)
     alone = _split_read(indexed, include_filtered)
+    assert [w.message for w in alone.warnings if "htslib" in w.message] == [
+        "htslib: INFO 'FIRST' is not defined in the header, assuming Type=String",
+        "htslib: INFO 'SECOND' is not defined in the header, assuming Type=String"]
     handed_over = []
     original = RecordReader.take_over
     monkeypatch.setattr(RecordReader, "take_over",
                         lambda self, state: handed_over.append(state) or original(self, state))
     monkeypatch.setattr(vcf_module, "FORK_MIN_BYTES", 0)
-    split = _split_read(indexed, include_filtered)
-    assert len(handed_over) == 1 and handed_over[0][0]  # the child's half came back, with variants in it
-    assert _settled_view(split) == _settled_view(alone) and split.warnings == alone.warnings
-    assert [v.pos for v in split.events] == sorted(v.pos for v in split.events)  # file order kept
+    monkeypatch.setattr(vcf_module, "_Tickets", _AssignedRuns(child_runs, [1 - child_runs[0]]))
+    shared = _split_read(indexed, include_filtered)
+    assert len(handed_over) == 1 and handed_over[0][1]["kept"]  # the child's run came back, with variants
+    assert _settled_view(shared) == _settled_view(alone) and shared.warnings == alone.warnings
+    assert [v.pos for v in shared.events] == sorted(v.pos for v in shared.events)  # file order kept
+    monkeypatch.setattr(vcf_module, "_Tickets", Tickets)  # and handed out for real
+    assert _settled_view(_split_read(indexed, include_filtered)) == _settled_view(alone)
 
 
 @pytest.mark.skipif(not CAN_FORK, reason="the split read forks, on Linux only")
-def test_a_bad_record_in_the_childs_half_gives_the_single_process_error(tmp_path, monkeypatch):
+@pytest.mark.parametrize("bad", [[1400], [1040, 1400]])
+def test_a_bad_record_read_by_either_process_gives_the_single_process_error(tmp_path, monkeypatch, bad):
+    """Also when the parent fails on a later run than one the child took and failed on: a single read
+    meets the earlier record first, so that is the error."""
     from leuk_annot.io import vcf as vcf_module
 
     plain = _settle_vcf(tmp_path)
-    plain.write_text(plain.read_text() + "chr9\t1400\t.\tA\tT\t.\tPASS\t" + _csq("T", "missense_variant")
-                     + "\tGT:AD\t0/1:x,y,z\n")
+    lines = plain.read_text().splitlines(keepends=True)
+    for pos in bad:  # (after the last record at or before it: the file stays sorted)
+        bad_line = f"chr9\t{pos}\t.\tA\tT\t.\tPASS\t{_csq('T', 'missense_variant')}\tGT:AD\t0/1:x,y,z\n"
+        after = max(i for i, line in enumerate(lines) if line.startswith("chr9\t") and int(line.split("\t")[1]) <= pos)
+        lines.insert(after + 1, bad_line)
+    plain.write_text("".join(lines))
     indexed = bgzip_and_index(plain, tmp_path)
     errors = []
-    for threshold in (1 << 60, 0):
+    for threshold, child_runs, parent_runs in ((1 << 60, [], []), (0, [0], [1]), (0, [1], [0])):
         monkeypatch.setattr(vcf_module, "FORK_MIN_BYTES", threshold)
+        monkeypatch.setattr(vcf_module, "_Tickets", _AssignedRuns(child_runs, parent_runs))
         with pytest.raises(InputFormatError) as caught:
             _split_read(indexed)
         errors.append(str(caught.value))
-    assert errors[0] == errors[1] and "settle.vcf.gz" in errors[0]
+    assert errors[0] == errors[1] == errors[2] and "settle.vcf.gz" in errors[0]
 
 
 def test_protein_term_pattern_finds_a_text_exactly_when_it_holds_a_term():
