@@ -103,18 +103,23 @@ def assign_roles(lesions: Sequence[Lesion], calls: Sequence[SubtypeCall], kb) ->
         for lesion_id in call.supporting:
             defining.setdefault(lesion_id, call)
     rules_by_id = {rule.id: rule for rule in kb.rules}
-    roles: dict[int, list[LesionRole]] = {id(lesion): [] for lesion in lesions}
+    roles: dict[int, list[LesionRole]] = {}  # by id(lesion); most lesions have none
     for lesion in lesions:
         call = defining.get(lesion.id)
         if call is not None and call.rule_id is not None:
             rule = rules_by_id[call.rule_id]
-            roles[id(lesion)].append(
+            roles.setdefault(id(lesion), []).append(
                 LesionRole(rule.id, f"defines {call.name}", "subtype_defining", False, None, rule.citations))
     pool = pooled(lesions)
     for rule in kb.lesion_rules:  # rule by rule, so each tests only the lesions of its gene
         ((kind, matcher),) = rule.match.items()
         for lesion in candidates(kind, matcher, pool):
             if matches(kind, matcher, lesion):
-                roles[id(lesion)].append(LesionRole(rule.id, rule.role, rule.category, rule.relapse, rule.risk,
-                                                    rule.citations, rule.note))
-    return [replace(lesion, roles=tuple(roles[id(lesion)])) for lesion in lesions]
+                roles.setdefault(id(lesion), []).append(LesionRole(
+                    rule.id, rule.role, rule.category, rule.relapse, rule.risk, rule.citations, rule.note))
+    return [_with_roles(lesion, tuple(roles.get(id(lesion), ()))) for lesion in lesions]
+
+
+def _with_roles(lesion: Lesion, roles: tuple[LesionRole, ...]) -> Lesion:
+    """The lesion with these roles (itself when it has them already: a copy costs, and most have none)."""
+    return lesion if roles == lesion.roles else replace(lesion, roles=roles)

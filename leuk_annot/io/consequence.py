@@ -8,7 +8,8 @@ are only asked for ``record.INFO.get(tag)``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -90,6 +91,10 @@ class Called:
     transcript: str | None
 
 
+# The fields, besides those in _FIELDS, that choose an entry: an entry keeps only the fields read here.
+_CHOICE_FIELDS = ("allele_num", "dna_change", "pick", "mane_select", "mane", "canonical")
+
+
 @dataclass(frozen=True)
 class AnnotationSchema:
     """One consequence tag and its field list, read from the header description."""
@@ -97,6 +102,13 @@ class AnnotationSchema:
     kind: str  # "vep" | "snpeff" | "bcsq"
     tag: str
     fields: tuple[str, ...]  # lower-case
+    # (name, position) of the fields an entry keeps: a VEP entry has dozens, and this module reads ~10
+    _kept: tuple[tuple[str, int], ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        read = {*_FIELDS[self.kind].values(), *_CHOICE_FIELDS} - {""}
+        kept = {name: i for i, name in enumerate(self.fields) if name in read}  # (a repeated name: its last place)
+        object.__setattr__(self, "_kept", tuple(kept.items()))
 
     @staticmethod
     def detect(header: VcfHeader) -> AnnotationSchema | None:
@@ -122,7 +134,8 @@ class AnnotationSchema:
             values = entry.split("|")
             if "%" in entry:
                 values = [_percent_decode(v) for v in values]
-            parsed.append(dict(zip(self.fields, values)))
+            count = len(values)
+            parsed.append({name: values[i] for name, i in self._kept if i < count})
         return parsed
 
     def get(self, entry: dict[str, str], what: str) -> str:
@@ -139,7 +152,7 @@ class AnnotationSchema:
             wanted = f"{pos}{ref}>{alts[i]}".upper()
             own = [e for e in entries if wanted in e.get("dna_change", "").upper().split("+")]
         else:
-            forms = _vep_allele_forms(ref, alts, i) if self.kind == "vep" else [alts[i].upper()]
+            forms = _vep_allele_forms(ref, tuple(alts), i) if self.kind == "vep" else (alts[i].upper(),)
             own = []
             for form in forms:
                 own = [e for e in entries if e.get("allele", "").upper() == form]
@@ -216,8 +229,10 @@ def _strip_prefix(hgvs: str) -> str | None:
     return hgvs.split(":", 1)[1] if ":" in hgvs else hgvs
 
 
-def _vep_allele_forms(ref: str, alts: list[str], i: int) -> list[str]:
-    """How VEP may have written ALT ``i`` in its Allele field, most literal first."""
+@lru_cache(maxsize=4096)
+def _vep_allele_forms(ref: str, alts: tuple[str, ...], i: int) -> tuple[str, ...]:
+    """How VEP may have written ALT ``i`` in its Allele field, most literal first (remembered: most
+    records repeat a few REF/ALT pairs)."""
     ref, alt = ref.upper(), alts[i].upper()
     forms = [alt]
     alleles = [ref] + [a.upper() for a in alts]
@@ -231,7 +246,7 @@ def _vep_allele_forms(ref: str, alts: list[str], i: int) -> list[str]:
     while r and a and r[-1] == a[-1]:
         r, a = r[:-1], a[:-1]
     forms.append(a or "-")
-    return list(dict.fromkeys(forms))
+    return tuple(dict.fromkeys(forms))
 
 
 def _bcsq_protein(change: str, consequence: tuple[str, ...]) -> str | None:

@@ -153,20 +153,24 @@ def _read_tabix(path: Path, raw_header: str, reader: _RecordReader, stderr: _Std
     meets first in file order. Kept variants and htslib's messages are put back in file order.
     """
     index, header = _index_path(path), raw_header.encode()
-    tabix = _open_tabix(path, index)
-    if tabix is None:
-        return False
-    with tabix:
-        queries = reader.region_queries(tabix.contigs)  # only contigs with records: the index lists them
-        runs = _runs(queries, TABIX_RUNS) if path.stat().st_size >= FORK_MIN_BYTES else []
-        if len(runs) < 2:  # a small file: a child would cost more than it saves
-            _read_tabix_part(tabix, header, queries, reader, stderr)
-            return True
-        pieces: dict[int, tuple[list, bytes]] = {}
-        with _Tickets(len(runs)) as tickets:
-            # (the child opens the file again: a descriptor shared across a fork shares its offset)
-            child = Forked(partial(_read_runs_in_child, path, index, header, runs, tickets, reader))
-            try:
+    if path.stat().st_size < FORK_MIN_BYTES:  # a small file: a child would cost more than it saves
+        tabix = _open_tabix(path, index)
+        if tabix is None:
+            return False
+        with tabix:
+            _read_tabix_part(tabix, header, reader.region_queries(tabix.contigs), reader, stderr)
+        return True
+    pieces: dict[int, tuple[list, bytes]] = {}
+    with _Tickets(TABIX_RUNS) as tickets:
+        # The child starts first and opens the file itself (a descriptor shared across a fork shares its
+        # read offset): both processes load the index at once.
+        child = Forked(partial(_read_runs_in_child, path, index, header, tickets, reader))
+        try:
+            tabix = _open_tabix(path, index)
+            if tabix is None:
+                return False
+            with tabix:
+                runs = _runs(reader, tabix)
                 try:
                     _read_runs(tabix, header, runs, tickets, reader, stderr, pieces)
                 except Exception:
@@ -174,18 +178,18 @@ def _read_tabix(path: Path, raw_header: str, reader: _RecordReader, stderr: _Std
                     _read_runs(tabix, header, runs, _missing(runs, pieces), reader, stderr, pieces)
                     raise
                 part = child.result()
-            finally:
-                child.cancel()
-        if part is None:  # no child, or it failed: the runs it took are read here
-            _read_runs(tabix, header, runs, _missing(runs, pieces), reader, stderr, pieces)
-        else:
-            child_pieces, state = part
-            pieces.update(child_pieces)
-            reader.take_over(state)
-        for number in sorted(pieces):
-            kept, messages = pieces[number]
-            reader.kept.extend(kept)
-            os.write(2, messages)
+                if part is None:  # no child, or it failed: the runs it took are read here
+                    _read_runs(tabix, header, runs, _missing(runs, pieces), reader, stderr, pieces)
+        finally:
+            child.cancel()
+    if part is not None:
+        child_pieces, state = part
+        pieces.update(child_pieces)
+        reader.take_over(state)
+    for number in sorted(pieces):
+        kept, messages = pieces[number]
+        reader.kept.extend(kept)
+        os.write(2, messages)
     return True
 
 
@@ -193,13 +197,15 @@ def _read_runs(tabix, header: bytes, runs, numbers, reader: _RecordReader, stder
     """Read the runs ``numbers`` gives, into ``pieces``: run number -> (its kept variants, its htslib
     messages, taken out of the capture so they can be put back in run order)."""
     for number in numbers:
+        if number >= len(runs):  # (there are more tickets than runs when few regions are indexed)
+            continue
         mark = stderr.size()
         _read_tabix_part(tabix, header, runs[number], reader, stderr)
         pieces[number] = reader.kept, stderr.cut(mark)
         reader.kept = []
 
 
-def _read_runs_in_child(path: Path, index: Path, header: bytes, runs, tickets, reader: _RecordReader):
+def _read_runs_in_child(path: Path, index: Path, header: bytes, tickets, reader: _RecordReader):
     """In the forked child: read the runs it takes with its copy of the (still empty) reader; return
     them and what else the reader found. The child captures htslib's messages on its own stderr."""
     pieces: dict[int, tuple[list, bytes]] = {}
@@ -208,7 +214,7 @@ def _read_runs_in_child(path: Path, index: Path, header: bytes, runs, tickets, r
         if tabix is None:
             raise OSError("tabix cannot open the file")
         with tabix:
-            _read_runs(tabix, header, runs, tickets, reader, stderr, pieces)
+            _read_runs(tabix, header, _runs(reader, tabix), tickets, reader, stderr, pieces)
     return pieces, reader.handover()
 
 
@@ -225,15 +231,17 @@ def _missing(runs: list, pieces: dict) -> list[int]:
     return [number for number in range(len(runs)) if number not in pieces]
 
 
-def _runs(queries: list[tuple[str, int, int]], count: int) -> list[list[tuple[str, int, int]]]:
-    """At most ``count`` runs of consecutive queries, cut where the bases covered so far pass a
-    multiple of an equal share."""
+def _runs(reader: _RecordReader, tabix) -> list[list[tuple[str, int, int]]]:
+    """The reader's region queries on the contigs the index lists (only those hold records), as at
+    most ``TABIX_RUNS`` runs of consecutive queries, cut where the bases covered so far pass a multiple
+    of an equal share. Parent and child each work them out alike from their own index."""
+    queries = reader.region_queries(tabix.contigs)
     if not queries:
         return []
     spans = list(accumulate(end - start + 1 for _, start, end in queries))
-    runs: list[list[tuple[str, int, int]]] = [[] for _ in range(count)]
+    runs: list[list[tuple[str, int, int]]] = [[] for _ in range(TABIX_RUNS)]
     for query, covered in zip(queries, spans):
-        runs[min(count - 1, (covered - 1) * count // spans[-1])].append(query)
+        runs[min(TABIX_RUNS - 1, (covered - 1) * TABIX_RUNS // spans[-1])].append(query)
     return [run for run in runs if run]
 
 
