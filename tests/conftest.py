@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,12 @@ TEST_DATA = REPO / "test_data"
 CASES = TEST_DATA / "cases"
 SHARED = REPO.parent / "shared"
 REAL_DATA = SHARED / "real_data"
+
+# leuk-annot's caches (compiled templates, parsed knowledge-base YAML: leuk_annot/user_cache.py) go to a
+# folder of this test session, not the user's ~/.cache: the suite writes entries for edited copies of
+# the knowledge base and templates, and its results must not depend on what an earlier run left.
+# (Set at import, before any test or subprocess reads it; tests that need their own point it elsewhere.)
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="leuk-annot-test-cache-")
 
 
 def pytest_addoption(parser):

@@ -132,3 +132,47 @@ def test_unsupported_schema_version_is_refused(db_copy):
 def test_missing_database_is_a_clear_error(tmp_path):
     with pytest.raises(KnowledgeBaseError, match=r"not an annotation database \(manifest.yaml missing\)"):
         load_knowledge(tmp_path)
+
+
+def test_parsed_yaml_is_kept_between_runs_and_parsed_again_when_it_changes(db_copy, tmp_path, monkeypatch):
+    """The parse cache (knowledge._yaml): a second run reads each document back instead of parsing it;
+    an edited file, a damaged entry or a cache that cannot be written only mean parsing again."""
+    from leuk_annot import knowledge
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    parsed = []
+    original = knowledge._parse_yaml
+    monkeypatch.setattr(knowledge, "_parse_yaml", lambda path, raw: parsed.append(path.name) or original(path, raw))
+
+    def fresh_load():
+        _load_cached.cache_clear()  # (a process keeps what it loaded)
+        return load_knowledge(db_copy)
+
+    first = fresh_load()
+    assert "therapies.yaml" in parsed and "manifest.yaml" in parsed
+    parsed.clear()
+    assert fresh_load() == first and parsed == []  # every document came back from the cache
+    _edit_yaml(db_copy / "therapies.yaml", lambda d: d[0].update(context="edited"))
+    edited = fresh_load()
+    assert parsed == ["therapies.yaml"] and edited.therapies[0].context == "edited"
+    entries = sorted((tmp_path / "cache" / "leuk-annot" / "yaml").iterdir())
+    for entry in entries:
+        entry.write_bytes(b"\xff damaged")
+    parsed.clear()
+    assert fresh_load() == edited and "therapies.yaml" in parsed  # parsed again, and kept again
+    monkeypatch.setenv("XDG_CACHE_HOME", str(db_copy / "genes.tsv"))  # a file: no folder can be made there
+    assert fresh_load() == edited
+
+
+def test_a_run_on_a_warm_cache_does_not_import_yaml(tmp_path):
+    """The point of the cache: a sample run without a clinical file needs neither PyYAML nor its parse."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    code = ("import sys; from leuk_annot.api import annotate; from leuk_annot.knowledge import load_knowledge; "
+            "load_knowledge(); print('yaml' in sys.modules)")
+    runs = [subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+            for _ in range(2)]
+    assert [run.stdout.strip() for run in runs] == ["True", "False"]

@@ -26,23 +26,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..errors import InputFormatError, InputNotFoundError
+from ..yaml_text import text_dates_loader
 
 __all__ = ["ClinicalData", "MrdResult", "Relapse", "read_clinical", "SCHEMA_PATH"]
 
 SCHEMA_PATH = Path(__file__).with_name("clinical.schema.json")
 
-
-class _Loader(yaml.SafeLoader):
-    """Safe loader that keeps dates as text, so they are validated (and located) like any field."""
-
-
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
 
 _DATE_FIELDS = (
     "date_of_diagnosis",
@@ -120,9 +110,12 @@ def read_clinical(path: Path | str) -> ClinicalData:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputFormatError(path, None, f"not UTF-8 text ({exc.reason})", "save the file as UTF-8 YAML") from None
+    import yaml  # lazy: only a run with a clinical file reads one
+
+    loader = text_dates_loader()
     try:
-        root = yaml.compose(text, Loader=_Loader)
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+        root = yaml.compose(text, Loader=loader)
+        data = yaml.load(text, Loader=loader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         raise _yaml_error(path, text, exc) from None
     if root is None:
@@ -155,6 +148,8 @@ def _yaml_error(path: Path, text: str, exc) -> InputFormatError:
 
 def _index(node, path: tuple, lines: dict[tuple, int], file: Path) -> None:
     """Record the 1-based line of every key and list item; refuse duplicate keys."""
+    import yaml
+
     if isinstance(node, yaml.MappingNode):
         seen: dict[Any, int] = {}
         for key_node, value_node in node.value:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import OutputError
+from ..user_cache import cache_dir
 from .context import build_context
 
 if TYPE_CHECKING:
@@ -78,12 +78,6 @@ def template_environment(templates_dir: Path):
     )
 
 
-def template_cache_dir() -> Path:
-    """Where compiled templates are kept: ``$XDG_CACHE_HOME/leuk-annot/templates`` (default ~/.cache)."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "leuk-annot" / "templates"
-
-
 def _compiled_template_cache(jinja2):
     """Jinja's compiled templates, kept between runs: compiling the report's templates costs about a
     tenth of a second per sample. Entries are keyed by each template's source text and by the Python
@@ -103,7 +97,7 @@ def _compiled_template_cache(jinja2):
             except OSError:
                 pass
 
-    directory = template_cache_dir()
+    directory = cache_dir("templates")
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError:
