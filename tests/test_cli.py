@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -224,3 +225,17 @@ def test_copy_number_from_the_other_build_is_refused(tmp_path, capsys):
     assert status == ExitStatus.BUILD_ERROR
     assert "grch37.seg:2: segment 1:1-249250621 ends beyond chromosome 1 of GRCh38" in err and "fits GRCh37" in err
     assert not (tmp_path / "out").exists()
+
+
+def test_the_program_ends_with_main_s_status_and_everything_said(tmp_path, capsys):
+    """``cli.run`` (``python -m leuk_annot`` and the ``leuk-annot`` script) ends the process at once
+    after ``main``: its exit status, and all it wrote to a pipe, must still come through."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # a pipe: output held in a buffer
+    absent = [str(tmp_path / "absent.vcf"), "-o", str(tmp_path / "out")]
+    program = subprocess.run([sys.executable, "-m", "leuk_annot", *absent], capture_output=True, text=True, env=env)
+    assert program.returncode == ExitStatus.INPUT_NOT_FOUND == cli.main(absent)
+    assert program.stderr == capsys.readouterr().err and "absent.vcf" in program.stderr
+    program = subprocess.run([sys.executable, "-m", "leuk_annot", "annotate", "--help"], capture_output=True, text=True,
+                             env=env)
+    assert cli.main(["annotate", "--help"]) == program.returncode == 0
+    assert program.stdout == capsys.readouterr().out and len(program.stdout) > 2000  # all of it, not a first block

@@ -35,6 +35,8 @@ def test_wheel_contains_the_knowledge_base_and_templates(wheel):
     assert "leuk_annot/workflow/Snakefile" in names
     assert "leuk_annot/_data/report_templates/cohort.html.j2" in names
     assert "leuk_annot/io/clinical.schema.json" in names
+    (entry_points,) = [n for n in names if n.endswith(".dist-info/entry_points.txt")]
+    assert "leuk-annot = leuk_annot.cli:run" in zipfile.ZipFile(wheel).read(entry_points).decode()  # cli.run ends it
 
 
 def test_installed_wheel_annotates_the_demo_from_anywhere(wheel, tmp_path):
