@@ -152,25 +152,26 @@ def _read_tabix(path: Path, raw_header: str, reader: _RecordReader, stderr: _Std
     child fails in any way, this process reads the runs it took; an error is the one a single read
     meets first in file order. Kept variants and htslib's messages are put back in file order.
     """
-    index, header = _index_path(path), raw_header.encode()
+    index = _index_path(path)
     if path.stat().st_size < FORK_MIN_BYTES:  # a small file: a child would cost more than it saves
         tabix = _open_tabix(path, index)
         if tabix is None:
             return False
         with tabix:
+            header = _with_indexed_contigs(raw_header, reader, tabix)
             _read_tabix_part(tabix, header, reader.region_queries(tabix.contigs), reader, stderr)
         return True
     pieces: dict[int, tuple[list, bytes]] = {}
     with _Tickets(TABIX_RUNS) as tickets:
         # The child starts first and opens the file itself (a descriptor shared across a fork shares its
         # read offset): both processes load the index at once.
-        child = Forked(partial(_read_runs_in_child, path, index, header, tickets, reader))
+        child = Forked(partial(_read_runs_in_child, path, index, raw_header, tickets, reader))
         try:
             tabix = _open_tabix(path, index)
             if tabix is None:
                 return False
             with tabix:
-                runs = _runs(reader, tabix)
+                header, runs = _with_indexed_contigs(raw_header, reader, tabix), _runs(reader, tabix)
                 try:
                     _read_runs(tabix, header, runs, tickets, reader, stderr, pieces)
                 except Exception:
@@ -205,7 +206,7 @@ def _read_runs(tabix, header: bytes, runs, numbers, reader: _RecordReader, stder
         reader.kept = []
 
 
-def _read_runs_in_child(path: Path, index: Path, header: bytes, tickets, reader: _RecordReader):
+def _read_runs_in_child(path: Path, index: Path, raw_header: str, tickets, reader: _RecordReader):
     """In the forked child: read the runs it takes with its copy of the (still empty) reader; return
     them and what else the reader found. The child captures htslib's messages on its own stderr."""
     pieces: dict[int, tuple[list, bytes]] = {}
@@ -214,8 +215,22 @@ def _read_runs_in_child(path: Path, index: Path, header: bytes, tickets, reader:
         if tabix is None:
             raise OSError("tabix cannot open the file")
         with tabix:
+            header = _with_indexed_contigs(raw_header, reader, tabix)
             _read_runs(tabix, header, _runs(reader, tabix), tickets, reader, stderr, pieces)
     return pieces, reader.handover()
+
+
+def _with_indexed_contigs(raw_header: str, reader: _RecordReader, tabix) -> bytes:
+    """The header for the parsed lines, with a ``##contig`` line for each contig the index lists and
+    the header does not declare, as htslib adds when it opens an indexed file by name: their records
+    parse without a warning, as they always have on this path (the header itself is read without the
+    index: ``_read_header``)."""
+    declared = {contig.get("ID") for contig in reader.header.contigs}
+    missing = [f"##contig=<ID={name}>\n" for name in tabix.contigs if name not in declared]
+    if not missing:
+        return raw_header.encode()
+    meta, _, columns = raw_header.rstrip("\n").rpartition("\n")
+    return (meta + "\n" + "".join(missing) + columns + "\n").encode()
 
 
 def _read_tabix_part(tabix, header: bytes, queries, reader: _RecordReader, stderr: _Stderr) -> None:
@@ -299,8 +314,8 @@ def _open(source: str | int, path: Path, stderr: _Stderr):
 def _read_header(path: Path, stderr: _Stderr) -> tuple[str, list[str]]:
     """(header text as htslib normalises it, sample names), read through a descriptor: opened by name,
     htslib would also load a bgzipped VCF's tabix index, to look for contigs the header leaves out
-    (~40 ms for a whole genome, paid again at every open). Those contigs are then warned about
-    while records are parsed, just as in an unindexed file."""
+    (~40 ms for a whole genome, paid again at every open). The tabix path adds those itself, from
+    the index it loads anyway (``_with_indexed_contigs``)."""
     descriptor = os.open(path, os.O_RDONLY)
     try:
         vcf = _open(descriptor, path, stderr)

@@ -857,3 +857,22 @@ def test_protein_term_pattern_finds_a_text_exactly_when_it_holds_a_term():
     for text in texts:
         assert (pattern.search(text) is not None) == any(stem in text for stem in stems), text
     assert _any_of({"ab", "xab", "iab", "ixab", "abc"}) == "ab"  # a word holding another one adds nothing
+
+
+@pytest.mark.parametrize("fork_min_bytes", [1 << 60, 0])
+def test_an_indexed_vcf_whose_header_lists_no_contigs_reads_without_warnings(tmp_path, monkeypatch, fork_min_bytes):
+    """htslib adds the index's contigs to such a header when it opens the file by name; the reader
+    reads the header without the index, so it adds them itself (single and shared reads alike)."""
+    from leuk_annot.io import vcf as vcf_module
+
+    source = DATA / "mutect2_tumor_normal.grch38.vcf"
+    bare = tmp_path / "src" / "bare.vcf"
+    bare.parent.mkdir()
+    bare.write_text("".join(line for line in source.read_text().splitlines(True) if not line.startswith("##contig")))
+    with_contigs, without = bgzip_and_index(source, tmp_path), bgzip_and_index(bare, tmp_path)
+    monkeypatch.setattr(vcf_module, "FORK_MIN_BYTES", fork_min_bytes)
+    expected = read_vcf(with_contigs, regions=[ABL1_38], genome="GRCh38")
+    result = read_vcf(without, regions=[ABL1_38], genome="GRCh38")
+    assert result.warnings == [] and expected.warnings == []
+    assert [(v.chrom, v.pos, v.alt, v.vaf) for v in result.events] == [
+        (v.chrom, v.pos, v.alt, v.vaf) for v in expected.events] != []
