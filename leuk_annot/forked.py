@@ -6,14 +6,19 @@ wrong there (an exception, a crash, a kill) makes ``result()`` return None, and 
 the work itself, so an error arises in the parent exactly as it would without a child: same message,
 same exit code. Where fork is missing (Windows) or unsafe without an exec (macOS system libraries),
 no child is started and ``result()`` is None at once.
+
+A child's temporary files go into a folder of its own, which the parent removes once the child has
+ended: a child killed half-way (``cancel``) leaves nothing behind.
 """
 
 from __future__ import annotations
 
 import os
 import pickle
+import shutil
 import signal
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from typing import Generic, TypeVar
 
@@ -31,20 +36,24 @@ class Forked(Generic[T]):
         self._pid: int | None = None
         self._pipe: int | None = None
         self._outcome: tuple[bool, T | None] = (False, None)  # (ran to the end, its result), once waited for
+        self._scratch: str | None = None
         if not CAN_FORK:
             return
+        scratch = tempfile.mkdtemp(prefix="leuk-annot-child-")
         read_end, write_end = os.pipe()
         try:
             pid = os.fork()
         except OSError:  # no memory or process slot for a child: work alone
             os.close(read_end)
             os.close(write_end)
+            os.rmdir(scratch)
             return
         if pid == 0:
             os.close(read_end)
+            tempfile.tempdir = scratch  # (this process's own copy of the module)
             _run_child(task, write_end)  # never returns
         os.close(write_end)
-        self._pid, self._pipe = pid, read_end
+        self._pid, self._pipe, self._scratch = pid, read_end, scratch
 
     def result(self) -> T | None:
         """The task's return value; None when there was no child or it failed in any way."""
@@ -86,6 +95,7 @@ class Forked(Generic[T]):
     def _reap(self) -> int:
         pid, self._pid = self._pid, None
         _, status = os.waitpid(pid, 0)
+        shutil.rmtree(self._scratch, ignore_errors=True)
         return status
 
 

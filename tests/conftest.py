@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -18,7 +19,12 @@ REAL_DATA = SHARED / "real_data"
 # folder of this test session, not the user's ~/.cache: the suite writes entries for edited copies of
 # the knowledge base and templates, and its results must not depend on what an earlier run left.
 # (Set at import, before any test or subprocess reads it; tests that need their own point it elsewhere.)
-os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="leuk-annot-test-cache-")
+_SESSION_CACHE = tempfile.mkdtemp(prefix="leuk-annot-test-cache-")
+os.environ["XDG_CACHE_HOME"] = _SESSION_CACHE
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(_SESSION_CACHE, ignore_errors=True)
 
 
 def pytest_addoption(parser):

@@ -119,3 +119,25 @@ def test_variants_sent_back_from_a_child_keep_every_field():
     assert back == [variant, variant] and back[0] is back[1]  # (shared objects stay shared)
     assert type(back[0].source) is SourceRef and back[0].source == source
     assert variant.__reduce__() == (Variant, tuple(getattr(variant, f.name) for f in dataclasses.fields(Variant)))
+
+
+@needs_fork
+def test_a_child_killed_half_way_leaves_no_temporary_file(tmp_path, monkeypatch):
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+
+    def write_then_wait():
+        handle, name = tempfile.mkstemp(prefix="leuk-annot-", suffix=".vcf")
+        os.write(handle, b"##fileformat=VCFv4.2\n")
+        os.pause()  # killed here, before it could remove its file
+
+    child = Forked(write_then_wait)
+    deadline = time.monotonic() + 10
+    while not list(tmp_path.rglob("leuk-annot-*.vcf")) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert list(tmp_path.rglob("leuk-annot-*.vcf"))  # the child made its file, in a folder of its own ...
+    child.cancel()
+    assert list(tmp_path.iterdir()) == []  # ... which went with it
+    finished = Forked(lambda: tempfile.mkstemp()[1])
+    assert finished.result() is not None and list(tmp_path.iterdir()) == []  # (after a normal end too)
