@@ -843,6 +843,19 @@ def test_vaf_plot_has_one_labelled_dot_per_sequence_variant(result, kb):
     assert "No sequence variants." in vaf_plot([])
 
 
+def test_vaf_plot_legend_fits_inside_the_plot_however_few_the_variants():
+    """Each legend text, at ~0.62 em per character (a generous mean for system sans-serif fonts at
+    11 px), ends inside the view box; a one-variant plot once cut the last words off."""
+    from leuk_annot.report.vaf_plot import VafPoint, vaf_plot
+
+    svg = vaf_plot([VafPoint("ABL1 p.T315I", 0.4, None)])
+    width = int(re.search(r'viewBox="0 0 (\d+) \d+"', svg).group(1))
+    legend = re.search(r'<g class="legend" font-size="11".*?</g>', svg, re.S).group(0)
+    texts = re.findall(r'<text x="(\d+)" y="\d+">([^<]+)</text>', legend)
+    assert [t for _, t in texts][-1] == "50% (heterozygous, pure sample)"
+    assert all(int(x) + len(text) * 0.62 * 11 <= width for x, text in texts), (width, texts)
+
+
 def test_therapies_are_grouped_by_lesion_in_summary_order(result, kb):
     ctx = build_context(result, kb)
     groups = [row["group"] for row in ctx["therapies"]]

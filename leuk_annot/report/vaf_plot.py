@@ -20,7 +20,7 @@ _DOT = "#0072b2"  # Okabe-Ito blue; the shape, not the colour, carries the clona
 _HEIGHT = 300
 _LEFT, _RIGHT, _TOP, _BOTTOM = 56, 16, 36, 92
 _SLOT = 64  # horizontal pixels per variant
-_MIN_WIDTH = 520
+_MIN_WIDTH = 580  # the legend's last words end near x = 540 at 11 px (it was cut at 520)
 
 
 class VafPoint(NamedTuple):
