@@ -239,3 +239,16 @@ def test_the_program_ends_with_main_s_status_and_everything_said(tmp_path, capsy
                              env=env)
     assert cli.main(["annotate", "--help"]) == program.returncode == 0
     assert program.stdout == capsys.readouterr().out and len(program.stdout) > 2000  # all of it, not a first block
+
+
+def test_a_directory_or_a_pipe_as_input_is_refused_before_anything_opens_it(tmp_path, capsys):
+    folder = tmp_path / "calls"
+    folder.mkdir()
+    status, _, err = run([folder, "-o", tmp_path / "out"], capsys)
+    assert status == ExitStatus.INPUT_NOT_FOUND and "is a directory, not a file" in err
+    if hasattr(os, "mkfifo"):
+        pipe = tmp_path / "stream.vcf"
+        os.mkfifo(pipe)  # opening it would block this test for ever: it must not be opened
+        status, _, err = run([DEMO_VCF, "--fusions", pipe, "-o", tmp_path / "out"], capsys)
+        assert status == ExitStatus.INPUT_NOT_FOUND and "stream.vcf" in err and "a pipe" in err
+    assert not (tmp_path / "out").exists()

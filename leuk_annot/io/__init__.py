@@ -67,11 +67,15 @@ def _resolve(spec: str) -> Callable[..., ReadResult]:
 
 
 def check_readable(path: Path) -> None:
-    """Fail early, with the path, when an input is missing or is a directory."""
+    """Fail early, with the path, when an input is missing or is not a regular file: readers open
+    a file more than once (header checks, then htslib), and a pipe can be read only once."""
     if not path.exists():
         raise InputNotFoundError(path, None, "file not found", "check the path and spelling")
+    if path.is_dir():
+        raise InputNotFoundError(path, None, "is a directory, not a file", "pass the file inside it")
     if not path.is_file():
-        raise InputNotFoundError(path, None, "is not a regular file", "pass a file, not a directory")
+        raise InputNotFoundError(path, None, "is not a regular file (a pipe or device: readers open inputs more "
+                                 "than once)", "write the stream to a file first, e.g. zcat in.vcf.gz > in.vcf")
 
 
 def read_variants(path: Path, fmt: str = "vcf", **options) -> ReadResult:
