@@ -39,7 +39,10 @@ class Forked(Generic[T]):
         self._scratch: str | None = None
         if not CAN_FORK:
             return
-        scratch = tempfile.mkdtemp(prefix="leuk-annot-child-")
+        try:
+            scratch = tempfile.mkdtemp(prefix="leuk-annot-child-")
+        except OSError:  # no temporary folder can be made: work alone
+            return
         read_end, write_end = os.pipe()
         try:
             pid = os.fork()

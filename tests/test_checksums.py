@@ -141,3 +141,12 @@ def test_a_child_killed_half_way_leaves_no_temporary_file(tmp_path, monkeypatch)
     assert list(tmp_path.iterdir()) == []  # ... which went with it
     finished = Forked(lambda: tempfile.mkstemp()[1])
     assert finished.result() is not None and list(tmp_path.iterdir()) == []  # (after a normal end too)
+
+
+@needs_fork
+def test_without_a_writable_temporary_folder_no_child_is_started(tmp_path, monkeypatch):
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "missing"))
+    child = Forked(lambda: os.getpid())
+    assert child.result() is None and not child.finished()  # the caller does the work itself
