@@ -44,6 +44,23 @@ def kb():
     return load_knowledge()
 
 
+@pytest.fixture()
+def db_copy(tmp_path) -> Path:
+    """A copy of the shipped annotation_db that a test may edit (``edit_yaml``)."""
+    target = tmp_path / "db"
+    shutil.copytree(REPO / "annotation_db", target)
+    return target
+
+
+def edit_yaml(path: Path, edit) -> None:
+    """Load the YAML document at ``path``, let ``edit`` change it in place, write it back."""
+    import yaml
+
+    doc = yaml.safe_load(path.read_text())
+    edit(doc)
+    path.write_text(yaml.safe_dump(doc, sort_keys=False))
+
+
 @pytest.fixture(scope="session")
 def real_data() -> Path:
     """The shared third-party files; CI has shared/ beside the clone, so absence is a failure."""

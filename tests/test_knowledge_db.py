@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 import yaml
-from conftest import REPO
+from conftest import REPO, edit_yaml
 
 from leuk_annot.errors import KnowledgeBaseError
 from leuk_annot.knowledge import _load_cached, load_knowledge
@@ -53,40 +51,27 @@ def test_aliases_resolve_previous_symbols_without_the_mll2_trap(kb):
     assert kb.aliases["MLL2"] == "KMT2D"
 
 
-@pytest.fixture()
-def db_copy(tmp_path):
-    target = tmp_path / "db"
-    shutil.copytree(DB, target)
-    return target
-
-
-def _edit_yaml(path, edit):
-    doc = yaml.safe_load(path.read_text())
-    edit(doc)
-    path.write_text(yaml.safe_dump(doc, sort_keys=False))
-
-
 def test_unknown_citation_key_is_reported_with_file_and_record(db_copy):
-    _edit_yaml(db_copy / "rules" / "ball_fusions.yaml", lambda d: d[0]["citations"].append("nosuch2099"))
+    edit_yaml(db_copy / "rules" / "ball_fusions.yaml", lambda d: d[0]["citations"].append("nosuch2099"))
     with pytest.raises(KnowledgeBaseError, match=r"rules/ball_fusions.yaml: R-BALL-BCR_ABL1-01.citations\[2\]: "
                                                  r"unknown citation key 'nosuch2099'"):
         load_knowledge(db_copy)
 
 
 def test_rule_naming_an_unknown_subtype_is_rejected(db_copy):
-    _edit_yaml(db_copy / "rules" / "ball_variants.yaml", lambda d: d[0].update(subtype="BALL.NOPE"))
+    edit_yaml(db_copy / "rules" / "ball_variants.yaml", lambda d: d[0].update(subtype="BALL.NOPE"))
     with pytest.raises(KnowledgeBaseError, match=r"R-BALL-PAX5_P80R-01.subtype: unknown subtype 'BALL.NOPE'"):
         load_knowledge(db_copy)
 
 
 def test_fusion_gene_missing_from_gene_table_is_rejected(db_copy):
-    _edit_yaml(db_copy / "rules" / "ball_fusions.yaml", lambda d: d[0].update(when={"fusion": "BCR::NOTAGENE"}))
+    edit_yaml(db_copy / "rules" / "ball_fusions.yaml", lambda d: d[0].update(when={"fusion": "BCR::NOTAGENE"}))
     with pytest.raises(KnowledgeBaseError, match=r"gene 'NOTAGENE' is not in genes.tsv"):
         load_knowledge(db_copy)
 
 
 def test_schema_violation_names_the_field(db_copy):
-    _edit_yaml(db_copy / "therapies.yaml", lambda d: d[0].update(evidence_level="E"))
+    edit_yaml(db_copy / "therapies.yaml", lambda d: d[0].update(evidence_level="E"))
     with pytest.raises(KnowledgeBaseError, match=r"therapies.yaml: T-BCR_ABL1-TKI-A.evidence_level: 'E' is not one of"):
         load_knowledge(db_copy)
 
@@ -105,7 +90,7 @@ def test_shipped_database_passes_the_full_schema_check():
 
 
 def test_schema_pass_is_skipped_only_while_the_content_matches_its_recorded_release(db_copy):
-    _edit_yaml(db_copy / "therapies.yaml", lambda d: d[0].update(evidence_level="E"))
+    edit_yaml(db_copy / "therapies.yaml", lambda d: d[0].update(evidence_level="E"))
     _record_current_content(db_copy)  # a recorded heading claims the content was validated ...
     assert load_knowledge(db_copy).therapies[0].evidence_level == "E"  # ... so the schema pass is skipped,
     with pytest.raises(KnowledgeBaseError, match=r"evidence_level: 'E' is not one of"):
@@ -118,13 +103,13 @@ def test_schema_pass_is_skipped_only_while_the_content_matches_its_recorded_rele
 
 def test_manifest_is_part_of_the_recorded_content(db_copy):
     _record_current_content(db_copy)
-    _edit_yaml(db_copy / "manifest.yaml", lambda d: d["files"].update(genes="hotspots.tsv"))
+    edit_yaml(db_copy / "manifest.yaml", lambda d: d["files"].update(genes="hotspots.tsv"))
     with pytest.raises(KnowledgeBaseError, match=r"genes.tsv:2|hotspots.tsv:2"):
         load_knowledge(db_copy)
 
 
 def test_unsupported_schema_version_is_refused(db_copy):
-    _edit_yaml(db_copy / "manifest.yaml", lambda d: d.update(schema_version=99))
+    edit_yaml(db_copy / "manifest.yaml", lambda d: d.update(schema_version=99))
     with pytest.raises(KnowledgeBaseError, match=r"schema_version 99 is not supported"):
         load_knowledge(db_copy)
 
@@ -152,7 +137,7 @@ def test_parsed_yaml_is_kept_between_runs_and_parsed_again_when_it_changes(db_co
     assert "therapies.yaml" in parsed and "manifest.yaml" in parsed
     parsed.clear()
     assert fresh_load() == first and parsed == []  # every document came back from the cache
-    _edit_yaml(db_copy / "therapies.yaml", lambda d: d[0].update(context="edited"))
+    edit_yaml(db_copy / "therapies.yaml", lambda d: d[0].update(context="edited"))
     edited = fresh_load()
     assert parsed == ["therapies.yaml"] and edited.therapies[0].context == "edited"
     entries = sorted((tmp_path / "cache" / "leuk-annot" / "yaml").iterdir())

@@ -6,8 +6,7 @@ import gzip
 import shutil
 
 import pytest
-import yaml
-from conftest import CASES, REPO
+from conftest import CASES, edit_yaml
 
 from leuk_annot.errors import KnowledgeBaseError
 from leuk_annot.io.vcf import read_vcf
@@ -272,41 +271,28 @@ def test_bcf_reports_the_same_sites_as_text(kb, tmp_path):
 # -- knowledge-base checks ---------------------------------------------------------------------------
 
 
-@pytest.fixture()
-def db_copy(tmp_path):
-    target = tmp_path / "db"
-    shutil.copytree(REPO / "annotation_db", target)
-    return target
-
-
-def _edit(db, edit):
-    path = db / "pharmacogenes.yaml"
-    doc = yaml.safe_load(path.read_text())
-    edit(doc)
-    path.write_text(yaml.safe_dump(doc, sort_keys=False))
-
-
 def test_unknown_hotspot_id_in_an_allele_is_rejected(db_copy):
-    _edit(db_copy, lambda d: d["genes"][0]["sites"].append("TPMT_NOPE"))
+    edit_yaml(db_copy / "pharmacogenes.yaml", lambda d: d["genes"][0]["sites"].append("TPMT_NOPE"))
     with pytest.raises(KnowledgeBaseError, match=r"pharmacogenes.yaml: TPMT.sites: unknown hotspot id 'TPMT_NOPE'"):
         load_knowledge(db_copy)
 
 
 def test_allele_defined_outside_the_gene_sites_is_rejected(db_copy):
-    _edit(db_copy, lambda d: d["genes"][0]["alleles"][1]["defining"].append("NUDT15_R139C"))
+    edit_yaml(db_copy / "pharmacogenes.yaml", lambda d: d["genes"][0]["alleles"][1]["defining"].append("NUDT15_R139C"))
     with pytest.raises(KnowledgeBaseError, match=r"TPMT\*2.defining: 'NUDT15_R139C' is not in TPMT.sites"):
         load_knowledge(db_copy)
 
 
 def test_dosing_grid_gap_is_rejected(db_copy):
-    _edit(db_copy, lambda d: d.update(dosing=[r for r in d["dosing"] if r["id"] != "PGX-TG-BOTH_IM"]))
+    edit_yaml(db_copy / "pharmacogenes.yaml",
+              lambda d: d.update(dosing=[r for r in d["dosing"] if r["id"] != "PGX-TG-BOTH_IM"]))
     gap = r"thioguanine: no dosing row for TPMT intermediate / NUDT15 intermediate"
     with pytest.raises(KnowledgeBaseError, match=gap):
         load_knowledge(db_copy)
 
 
 def test_thresholds_are_schema_checked(db_copy):
-    _edit(db_copy, lambda d: d["genotyping"].update(hom_min_vaf=1.5))
+    edit_yaml(db_copy / "pharmacogenes.yaml", lambda d: d["genotyping"].update(hom_min_vaf=1.5))
     with pytest.raises(KnowledgeBaseError, match=r"pharmacogenes.yaml: .genotyping.hom_min_vaf: 1.5 is greater than"):
         load_knowledge(db_copy)
 

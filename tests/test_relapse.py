@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import shutil
 
 import pytest
-import yaml
-from conftest import REPO, TEST_DATA
+from conftest import TEST_DATA, edit_yaml
 
 from leuk_annot.errors import KnowledgeBaseError
 from leuk_annot.io.clinical import ClinicalData, MrdResult, Relapse, read_clinical
@@ -251,25 +249,12 @@ def test_every_item_is_cited_or_marked_unverified(kb):
             assert key in kb.citations
 
 
-@pytest.fixture()
-def db_copy(tmp_path):
-    target = tmp_path / "db"
-    shutil.copytree(REPO / "annotation_db", target)
-    return target
-
-
-def _edit(path, edit):
-    doc = yaml.safe_load(path.read_text())
-    edit(doc)
-    path.write_text(yaml.safe_dump(doc, sort_keys=False))
-
-
 def test_kb_rejects_a_reference_to_a_later_or_unknown_record(db_copy):
     def edit(doc):
         group = next(d for d in doc if d["id"] == "RR-GROUP-BFM")
         group["categories"][0]["when"]["item"] = {"RR-NOPE": ["late"]}
         group["categories"][1]["when"]["item"] = {"RR-GROUP-UKALLR3": ["high"]}  # defined later in the file
-    _edit(db_copy / "relapse_risk.yaml", edit)
+    edit_yaml(db_copy / "relapse_risk.yaml", edit)
     with pytest.raises(KnowledgeBaseError) as info:
         load_knowledge(db_copy)
     assert "RR-GROUP-BFM.categories[0].when.item: 'RR-NOPE' is not an earlier record" in str(info.value)
@@ -281,7 +266,7 @@ def test_kb_rejects_unknown_subtypes_and_citations_in_markers(db_copy):
         genetics = next(d for d in doc if d["id"] == "RR-HR-GENETICS")
         genetics["markers"][1]["subtypes"] = ["BALL.NOPE"]
         genetics["markers"][2]["citations"] = ["nosuch2099"]
-    _edit(db_copy / "relapse_risk.yaml", edit)
+    edit_yaml(db_copy / "relapse_risk.yaml", edit)
     with pytest.raises(KnowledgeBaseError) as info:
         load_knowledge(db_copy)
     assert "RR-HR-GENETICS.markers[1].subtypes: unknown subtype 'BALL.NOPE'" in str(info.value)
@@ -289,6 +274,6 @@ def test_kb_rejects_unknown_subtypes_and_citations_in_markers(db_copy):
 
 
 def test_kb_schema_requires_a_note_for_unverified_definitions(db_copy):
-    _edit(db_copy / "relapse_risk.yaml", lambda d: d[3].pop("note"))
+    edit_yaml(db_copy / "relapse_risk.yaml", lambda d: d[3].pop("note"))
     with pytest.raises(KnowledgeBaseError, match=r"relapse_risk.yaml: RR-TIME-STJUDE: 'note' is a required property"):
         load_knowledge(db_copy)
