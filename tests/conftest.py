@@ -52,13 +52,14 @@ def db_copy(tmp_path) -> Path:
     return target
 
 
-def edit_yaml(path: Path, edit) -> None:
-    """Load the YAML document at ``path``, let ``edit`` change it in place, write it back."""
+def edit_yaml(path: Path, edit):
+    """Load the YAML document at ``path``, let ``edit`` change it in place, write it back; return it."""
     import yaml
 
     doc = yaml.safe_load(path.read_text())
     edit(doc)
     path.write_text(yaml.safe_dump(doc, sort_keys=False))
+    return doc
 
 
 @pytest.fixture(scope="session")

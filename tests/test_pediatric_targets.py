@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
-import yaml
-from conftest import REPO
+from conftest import edit_yaml
 
 from leuk_annot.classify.lesions import derive_lesions
 from leuk_annot.errors import KnowledgeBaseError
 from leuk_annot.knowledge import load_knowledge
 from leuk_annot.model import Fusion, Lesion, LesionKind, SourceRef
 from leuk_annot.therapy import collect_flags, pediatric_target_flags
-
-DB = REPO / "annotation_db"
 
 
 def _fusion(gene5: str, gene3: str, support: str = "high") -> Fusion:
@@ -75,19 +70,8 @@ def test_a_fusion_counts_only_for_targets_that_list_fusions(kb):
     assert [(f.id, f.lesion_ids) for f in flags] == [(f"RMTL-{target.target}", (variant.id,))]
 
 
-@pytest.fixture()
-def db_copy(tmp_path):
-    target = tmp_path / "db"
-    shutil.copytree(DB, target)
-    return target
-
-
 def _edit_first_entry(db_dir, edit) -> dict:
-    path = db_dir / "pediatric_targets.yaml"
-    doc = yaml.safe_load(path.read_text())
-    edit(doc[0])
-    path.write_text(yaml.safe_dump(doc, sort_keys=False))
-    return doc[0]
+    return edit_yaml(db_dir / "pediatric_targets.yaml", lambda doc: edit(doc[0]))[0]
 
 
 def test_gene_missing_from_gene_table_is_rejected(db_copy):
